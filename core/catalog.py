@@ -1,0 +1,650 @@
+"""Every algorithm as data: tasks, traits, estimator factory and hyperparameter specs.
+
+This is the single source of algorithm facts. Sliders (the Train page), the advisor,
+training and the bundle metadata all read it. Adding an algorithm is one entry in
+``ALGORITHMS`` plus its tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from core.errors import DojoError
+
+SUPERVISED_TASKS: tuple[str, ...] = ("classification", "regression")
+TASKS: tuple[str, ...] = SUPERVISED_TASKS + ("clustering", "dimensionality_reduction")
+LEVELS: tuple[str, ...] = ("low", "medium", "high")
+# How much explanation a model can give, weakest first (matches the requirements card).
+EXPLANATION_LEVELS: tuple[str, ...] = ("none", "global", "per_prediction", "rules")
+
+
+@dataclass(frozen=True)
+class HyperparameterSpec:
+    """One tunable hyperparameter; the Train page makes a widget from it."""
+
+    name: str
+    kind: str                      # "int" | "float" | "select" | "bool"
+    default: Any
+    label: dict[str, str]
+    help: dict[str, str]
+    low: float | None = None
+    high: float | None = None
+    log: bool = False
+    step: float | None = None
+    options: tuple[Any, ...] = ()
+    tasks: tuple[str, ...] = SUPERVISED_TASKS   # the tasks it applies to
+    task_defaults: dict[str, Any] = field(default_factory=dict)
+
+    def default_for(self, task: str) -> Any:
+        return self.task_defaults.get(task, self.default)
+
+    def coerce(self, value: Any) -> Any:
+        """Validate one value and convert it to the spec's type, or raise DojoError."""
+        try:
+            if self.kind == "bool":
+                if isinstance(value, str):
+                    return value.strip().lower() in ("1", "true", "yes", "on")
+                return bool(value)
+            if self.kind == "select":
+                if value in self.options:
+                    return value
+                raise ValueError(value)
+            number = int(value) if self.kind == "int" else float(value)
+            if isinstance(value, bool) or number != float(value):
+                raise ValueError(value)
+        except (TypeError, ValueError):
+            raise DojoError("catalog.bad_value", name=self.name, value=value,
+                            allowed=self.describe_range()) from None
+        if (self.low is not None and number < self.low) or (
+                self.high is not None and number > self.high):
+            raise DojoError("catalog.bad_value", name=self.name, value=value,
+                            allowed=self.describe_range())
+        return number
+
+    def describe_range(self) -> str:
+        if self.kind == "select":
+            return ", ".join(str(option) for option in self.options)
+        if self.kind == "bool":
+            return "true, false"
+        return f"{self.low} … {self.high}"
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What the advisor and the preprocessing need to know about an algorithm."""
+
+    explainability: str            # best level in EXPLANATION_LEVELS it offers by itself
+    training_cost: str             # LEVELS
+    inference_cost: str            # LEVELS
+    native_missing: bool           # handles NaN without imputation
+    native_categorical: bool       # handles category codes well without one-hot
+    needs_scaling: bool
+    edge_friendly: bool            # small model, cheap CPU inference
+    scales_to_large_data: bool = True
+    category_encoding: str = "onehot"   # "onehot" | "ordinal"
+
+
+@dataclass(frozen=True)
+class AlgorithmSpec:
+    """One algorithm: its names, tasks, library, traits and how to build it."""
+
+    id: str
+    names: dict[str, str]
+    summary: dict[str, str]
+    tasks: tuple[str, ...]
+    library: str
+    traits: Traits
+    hyperparameters: tuple[HyperparameterSpec, ...]
+    factory: Callable[[str, dict[str, Any], int, int], Any]
+    is_baseline: bool = False
+
+    def hyperparameters_for(self, task: str) -> list[HyperparameterSpec]:
+        return [spec for spec in self.hyperparameters if task in spec.tasks]
+
+    def defaults(self, task: str) -> dict[str, Any]:
+        return {spec.name: spec.default_for(task) for spec in self.hyperparameters_for(task)}
+
+    def resolve_params(self, task: str, params: dict[str, Any] | None) -> dict[str, Any]:
+        """Defaults overlaid with ``params``, each validated; unknown names are refused."""
+        specs = {spec.name: spec for spec in self.hyperparameters_for(task)}
+        resolved = self.defaults(task)
+        for name, value in (params or {}).items():
+            if name not in specs:
+                raise DojoError("catalog.unknown_param", algorithm=self.id, name=name,
+                                known=", ".join(specs) or "-")
+            resolved[name] = specs[name].coerce(value)
+        return resolved
+
+    def build(self, task: str, params: dict[str, Any] | None = None, seed: int = 42,
+              n_jobs: int = 1) -> Any:
+        """A fresh, unfitted estimator for ``task`` with validated ``params``."""
+        if task not in self.tasks:
+            raise DojoError("catalog.wrong_task", algorithm=self.id, task=task,
+                            tasks=", ".join(self.tasks))
+        return self.factory(task, self.resolve_params(task, params), seed, n_jobs)
+
+
+# --- hyperparameter helpers ---------------------------------------------------------------
+
+def _hp(name: str, kind: str, default: Any, en: tuple[str, str], ja: tuple[str, str],
+        **extra: Any) -> HyperparameterSpec:
+    """A spec from (label, help) pairs in English and Japanese."""
+    return HyperparameterSpec(name=name, kind=kind, default=default,
+                              label={"en": en[0], "ja": ja[0]},
+                              help={"en": en[1], "ja": ja[1]}, **extra)
+
+
+def _none_if_zero(value: int) -> int | None:
+    # Sliders cannot hold None, so 0 stands for "no limit".
+    return None if value == 0 else int(value)
+
+
+ALPHA = _hp("alpha", "float", 1.0,
+            ("Regularisation strength", "How strongly large coefficients are penalised. "
+             "Higher = simpler model that may underfit; lower = closer fit that may overfit."),
+            ("正則化の強さ", "大きな係数にかける罰則の強さ。大きいほど単純なモデル(学習不足の恐れ)、"
+             "小さいほどデータに密着したモデル(過学習の恐れ)になります。"),
+            low=1e-4, high=1e3, log=True)
+MAX_ITER = _hp("max_iter", "int", 2000,
+               ("Maximum iterations", "Upper limit of optimisation steps; raise it if the "
+                "solver warns that it did not converge."),
+               ("最大反復回数", "最適化の反復回数の上限。収束しない場合は増やしてください。"),
+               low=100, high=20000, step=100)
+MAX_DEPTH_TREE = _hp("max_depth", "int", 6,
+                     ("Maximum depth", "How many questions a tree may ask in a row. Deeper trees "
+                      "fit more detail but are harder to read and may overfit. 0 = no limit."),
+                     ("最大の深さ", "木が続けて問える質問の数。深いほど細かく当てはまりますが、"
+                      "読みにくく過学習しやすくなります。0 は無制限。"),
+                     low=0, high=40, step=1)
+MIN_SAMPLES_LEAF = _hp("min_samples_leaf", "int", 5,
+                       ("Minimum rows per leaf", "Each final group must hold at least this many "
+                        "training rows. Larger values give smoother, more robust predictions."),
+                       ("葉の最小行数", "最終的なグループ(葉)に含まれる学習データの最小行数。"
+                        "大きいほど滑らかで頑健な予測になります。"),
+                       low=1, high=200, step=1)
+N_TREES = _hp("n_estimators", "int", 200,
+              ("Number of trees", "More trees give steadier predictions but train and predict "
+               "more slowly."),
+              ("木の本数", "多いほど予測が安定しますが、学習と推論が遅くなります。"),
+              low=10, high=1000, step=10)
+N_BOOST = _hp("n_estimators", "int", 500,
+              ("Maximum boosting rounds", "Upper limit of trees added one after another; early "
+               "stopping usually ends sooner."),
+              ("ブースティングの最大回数", "順番に追加する木の本数の上限。通常は早期終了で"
+               "それより前に止まります。"),
+              low=10, high=3000, step=10)
+LEARNING_RATE = _hp("learning_rate", "float", 0.1,
+                    ("Learning rate", "How much each new tree corrects the previous ones. Lower "
+                     "values need more rounds but often generalise better."),
+                    ("学習率", "新しい木が前の木の誤りをどれだけ修正するか。小さいほど多くの回数が"
+                     "必要ですが、汎化しやすくなります。"),
+                    low=0.001, high=1.0, log=True)
+EARLY_STOP = _hp("early_stopping_rounds", "int", 50,
+                 ("Early stopping patience", "Stop adding trees when the validation score has "
+                  "not improved for this many rounds. 0 = off."),
+                 ("早期終了の猶予", "検証スコアがこの回数だけ改善しなければ木の追加を止めます。"
+                  "0 で無効。"),
+                 low=0, high=500, step=5)
+SUBSAMPLE = _hp("subsample", "float", 1.0,
+                ("Row sample per tree", "Share of training rows each tree sees. Below 1 adds "
+                 "randomness that can reduce overfitting."),
+                ("木ごとの行サンプル率", "各木が使う学習データの割合。1 未満にすると"
+                 "ランダム性が加わり過学習を抑えることがあります。"),
+                low=0.3, high=1.0, step=0.05)
+COLSAMPLE = _hp("colsample_bytree", "float", 1.0,
+                ("Column sample per tree", "Share of features each tree may use."),
+                ("木ごとの列サンプル率", "各木が使える特徴量の割合。"),
+                low=0.2, high=1.0, step=0.05)
+REG_LAMBDA = _hp("reg_lambda", "float", 1.0,
+                 ("L2 regularisation", "Penalty on large leaf values; higher = more "
+                  "conservative trees."),
+                 ("L2 正則化", "葉の値が大きくなることへの罰則。大きいほど控えめな木になります。"),
+                 low=1e-4, high=100.0, log=True)
+C_PARAM = _hp("C", "float", 1.0,
+              ("Inverse regularisation (C)", "Higher C fits the training data more closely; "
+               "lower C keeps the model simpler."),
+              ("正則化の逆数 (C)", "大きいほど学習データに密着し、小さいほど単純なモデルになります。"),
+              low=1e-3, high=1e3, log=True)
+CLASS_WEIGHT = _hp("class_weight", "select", "none",
+                   ("Class weights", "'balanced' gives rare classes more weight, useful when one "
+                    "class is much rarer than the others."),
+                   ("クラスの重み", "'balanced' は少ないクラスの重みを大きくします。"
+                    "クラスの偏りが大きいときに有効です。"),
+                   options=("none", "balanced"), tasks=("classification",))
+
+
+def _class_weight(params: dict[str, Any]) -> str | None:
+    return None if params.get("class_weight", "none") == "none" else params["class_weight"]
+
+
+# --- factories ------------------------------------------------------------------------------
+# Imports happen inside the factories so that loading the catalog stays cheap.
+
+def _baseline(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+    if task == "classification":
+        return DummyClassifier(strategy=p["strategy"], random_state=seed)
+    return DummyRegressor(strategy=p["strategy"])
+
+
+def _linear_regression(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.linear_model import LinearRegression
+    return LinearRegression(fit_intercept=p["fit_intercept"])
+
+
+def _ridge(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.linear_model import Ridge
+    return Ridge(alpha=p["alpha"], random_state=seed)
+
+
+def _lasso(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.linear_model import Lasso
+    return Lasso(alpha=p["alpha"], max_iter=p["max_iter"], random_state=seed)
+
+
+def _elastic_net(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.linear_model import ElasticNet
+    return ElasticNet(alpha=p["alpha"], l1_ratio=p["l1_ratio"], max_iter=p["max_iter"],
+                      random_state=seed)
+
+
+def _logistic_regression(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.linear_model import LogisticRegression
+    return LogisticRegression(C=p["C"], max_iter=p["max_iter"], class_weight=_class_weight(p),
+                              random_state=seed)
+
+
+def _naive_bayes(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.naive_bayes import GaussianNB
+    return GaussianNB(var_smoothing=p["var_smoothing"])
+
+
+def _decision_tree(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+    common = dict(max_depth=_none_if_zero(p["max_depth"]),
+                  min_samples_leaf=p["min_samples_leaf"], random_state=seed)
+    if task == "classification":
+        return DecisionTreeClassifier(criterion=p["criterion"], class_weight=_class_weight(p),
+                                      **common)
+    return DecisionTreeRegressor(**common)
+
+
+def _max_features(value: str) -> Any:
+    return 1.0 if value == "all" else value
+
+
+def _random_forest(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+    common = dict(n_estimators=p["n_estimators"], max_depth=_none_if_zero(p["max_depth"]),
+                  min_samples_leaf=p["min_samples_leaf"],
+                  max_features=_max_features(p["max_features"]), n_jobs=n_jobs,
+                  random_state=seed)
+    if task == "classification":
+        return RandomForestClassifier(class_weight=_class_weight(p), **common)
+    return RandomForestRegressor(**common)
+
+
+def _knn(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+    cls = KNeighborsClassifier if task == "classification" else KNeighborsRegressor
+    return cls(n_neighbors=p["n_neighbors"], weights=p["weights"], n_jobs=n_jobs)
+
+
+def _svm(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.svm import SVC, SVR
+    if task == "classification":
+        # probability=False: Platt scaling costs five extra fits; decision_function gives AUC.
+        return SVC(C=p["C"], kernel=p["kernel"], gamma=p["gamma"],
+                   class_weight=_class_weight(p), random_state=seed)
+    return SVR(C=p["C"], kernel=p["kernel"], gamma=p["gamma"], epsilon=p["epsilon"])
+
+
+def _mlp(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+    cls = MLPClassifier if task == "classification" else MLPRegressor
+    layers = tuple(int(size) for size in str(p["hidden_layer_sizes"]).split(","))
+    return cls(hidden_layer_sizes=layers, alpha=p["alpha"],
+               learning_rate_init=p["learning_rate_init"], max_iter=p["max_iter"],
+               early_stopping=True, random_state=seed)
+
+
+def _xgboost(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from xgboost import XGBClassifier, XGBRegressor
+    cls = XGBClassifier if task == "classification" else XGBRegressor
+    return cls(n_estimators=p["n_estimators"], learning_rate=p["learning_rate"],
+               max_depth=p["max_depth"], subsample=p["subsample"],
+               colsample_bytree=p["colsample_bytree"], min_child_weight=p["min_child_weight"],
+               reg_lambda=p["reg_lambda"], tree_method="hist", n_jobs=n_jobs,
+               random_state=seed,
+               early_stopping_rounds=p["early_stopping_rounds"] or None)
+
+
+def _lightgbm(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from lightgbm import LGBMClassifier, LGBMRegressor
+    cls = LGBMClassifier if task == "classification" else LGBMRegressor
+    return cls(n_estimators=p["n_estimators"], learning_rate=p["learning_rate"],
+               num_leaves=p["num_leaves"], min_child_samples=p["min_child_samples"],
+               subsample=p["subsample"], subsample_freq=1 if p["subsample"] < 1 else 0,
+               colsample_bytree=p["colsample_bytree"], reg_lambda=p["reg_lambda"],
+               class_weight=_class_weight(p) if task == "classification" else None,
+               n_jobs=n_jobs, random_state=seed, verbose=-1)
+
+
+def _hist_gradient_boosting(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    common = dict(max_iter=p["max_iter"], learning_rate=p["learning_rate"],
+                  max_leaf_nodes=p["max_leaf_nodes"], min_samples_leaf=p["min_samples_leaf"],
+                  l2_regularization=p["l2_regularization"], early_stopping=False,
+                  random_state=seed)
+    if task == "classification":
+        return HistGradientBoostingClassifier(class_weight=_class_weight(p), **common)
+    return HistGradientBoostingRegressor(**common)
+
+
+def _names(en: str, ja: str) -> dict[str, str]:
+    return {"en": en, "ja": ja}
+
+
+CLS = ("classification",)
+REG = ("regression",)
+BOTH = SUPERVISED_TASKS
+
+ALGORITHMS: dict[str, AlgorithmSpec] = {spec.id: spec for spec in (
+    AlgorithmSpec(
+        id="baseline", names=_names("Baseline (dummy)", "ベースライン(ダミー)"),
+        summary=_names("Predicts without looking at the features: the most frequent class, "
+                       "random classes in training proportions, or the mean/median. Any real "
+                       "model must beat it.",
+                       "特徴量を見ずに予測します(最頻クラス、学習データの割合でのランダム、平均・"
+                       "中央値)。本物のモデルはこれに勝たなければなりません。"),
+        tasks=BOTH, library="scikit-learn", is_baseline=True,
+        traits=Traits("rules", "low", "low", True, True, False, True),
+        hyperparameters=(
+            _hp("strategy", "select", "most_frequent",
+                ("Strategy", "How the baseline guesses without features."),
+                ("方式", "特徴量を使わずにどう推測するか。"),
+                options=("most_frequent", "stratified", "prior", "uniform"), tasks=CLS),
+            _hp("strategy", "select", "mean",
+                ("Strategy", "How the baseline guesses without features."),
+                ("方式", "特徴量を使わずにどう推測するか。"),
+                options=("mean", "median"), tasks=REG),
+        ),
+        factory=_baseline),
+    AlgorithmSpec(
+        id="linear_regression", names=_names("Linear regression", "線形回帰"),
+        summary=_names("A weighted sum of the features. Fast, small and fully readable; "
+                       "misses curves and interactions unless you add them.",
+                       "特徴量の重み付き和。高速・小型で完全に読めますが、曲線や相互作用は"
+                       "表現できません。"),
+        tasks=REG, library="scikit-learn",
+        traits=Traits("rules", "low", "low", False, False, True, True),
+        hyperparameters=(
+            _hp("fit_intercept", "bool", True,
+                ("Fit intercept", "Learn a constant offset in addition to the weights."),
+                ("切片を学習", "重みに加えて定数項を学習します。"), tasks=REG),
+        ),
+        factory=_linear_regression),
+    AlgorithmSpec(
+        id="ridge", names=_names("Ridge regression", "リッジ回帰"),
+        summary=_names("Linear regression with an L2 penalty that keeps weights small; "
+                       "stable with many correlated features.",
+                       "重みを小さく保つ L2 罰則付きの線形回帰。相関した特徴量が多くても安定します。"),
+        tasks=REG, library="scikit-learn",
+        traits=Traits("rules", "low", "low", False, False, True, True),
+        hyperparameters=(ALPHA,), factory=_ridge),
+    AlgorithmSpec(
+        id="lasso", names=_names("Lasso regression", "ラッソ回帰"),
+        summary=_names("Linear regression with an L1 penalty that sets unhelpful weights to "
+                       "exactly zero: a built-in feature selection.",
+                       "役に立たない重みをちょうど 0 にする L1 罰則付きの線形回帰。特徴量選択を"
+                       "兼ねます。"),
+        tasks=REG, library="scikit-learn",
+        traits=Traits("rules", "low", "low", False, False, True, True),
+        hyperparameters=(ALPHA, MAX_ITER), factory=_lasso),
+    AlgorithmSpec(
+        id="elastic_net", names=_names("Elastic net", "エラスティックネット"),
+        summary=_names("Linear regression mixing the L1 and L2 penalties.",
+                       "L1 と L2 の罰則を組み合わせた線形回帰。"),
+        tasks=REG, library="scikit-learn",
+        traits=Traits("rules", "low", "low", False, False, True, True),
+        hyperparameters=(ALPHA, _hp(
+            "l1_ratio", "float", 0.5,
+            ("L1 share", "0 = pure ridge (L2), 1 = pure lasso (L1)."),
+            ("L1 の割合", "0 は純粋なリッジ(L2)、1 は純粋なラッソ(L1)。"),
+            low=0.0, high=1.0, step=0.05), MAX_ITER),
+        factory=_elastic_net),
+    AlgorithmSpec(
+        id="logistic_regression", names=_names("Logistic regression", "ロジスティック回帰"),
+        summary=_names("A weighted sum turned into a probability. Fast, small, calibrated and "
+                       "readable: each weight says how a feature moves the odds.",
+                       "重み付き和を確率に変換します。高速・小型で、各重みが特徴量の影響を"
+                       "示すので読み解けます。"),
+        tasks=CLS, library="scikit-learn",
+        traits=Traits("rules", "low", "low", False, False, True, True),
+        hyperparameters=(C_PARAM, MAX_ITER, CLASS_WEIGHT), factory=_logistic_regression),
+    AlgorithmSpec(
+        id="naive_bayes", names=_names("Naive Bayes", "ナイーブベイズ"),
+        summary=_names("Combines per-feature evidence assuming features are independent. "
+                       "Trains instantly; a good sanity check, rarely the most accurate.",
+                       "特徴量が独立と仮定して各特徴量の証拠を組み合わせます。学習は一瞬で、"
+                       "確認用に便利ですが最も正確になることは稀です。"),
+        tasks=CLS, library="scikit-learn",
+        traits=Traits("global", "low", "low", False, False, False, True),
+        hyperparameters=(_hp(
+            "var_smoothing", "float", 1e-9,
+            ("Variance smoothing", "Adds a small variance to every feature for numerical "
+             "stability."),
+            ("分散の平滑化", "数値的な安定のため各特徴量の分散に小さな値を加えます。"),
+            low=1e-12, high=1e-1, log=True, tasks=CLS),),
+        factory=_naive_bayes),
+    AlgorithmSpec(
+        id="decision_tree", names=_names("Decision tree", "決定木"),
+        summary=_names("A flowchart of yes/no questions. Anyone can follow its rules; a single "
+                       "tree is usually less accurate than a forest or boosting.",
+                       "はい/いいえの質問からなるフローチャート。誰でもルールを追えますが、"
+                       "単独の木は森やブースティングより精度が劣りがちです。"),
+        tasks=BOTH, library="scikit-learn",
+        traits=Traits("rules", "low", "low", True, False, False, True,
+                      category_encoding="ordinal"),
+        hyperparameters=(MAX_DEPTH_TREE, MIN_SAMPLES_LEAF, _hp(
+            "criterion", "select", "gini",
+            ("Split criterion", "How the tree measures the purity of a group."),
+            ("分割基準", "グループの純度をどう測るか。"),
+            options=("gini", "entropy", "log_loss"), tasks=CLS), CLASS_WEIGHT),
+        factory=_decision_tree),
+    AlgorithmSpec(
+        id="random_forest", names=_names("Random forest", "ランダムフォレスト"),
+        summary=_names("Many decision trees on random subsets, averaged. Robust and accurate "
+                       "with little tuning; larger and slower than one tree.",
+                       "ランダムな部分集合で学習した多数の決定木の平均。調整が少なくても頑健で"
+                       "正確ですが、1 本の木より大きく遅くなります。"),
+        tasks=BOTH, library="scikit-learn",
+        traits=Traits("global", "medium", "medium", True, False, False, False,
+                      category_encoding="ordinal"),
+        hyperparameters=(N_TREES, _hp(
+                             "max_depth", "int", 0,
+                             ("Maximum depth", "Depth limit of each tree. 0 = no limit."),
+                             ("最大の深さ", "各木の深さの上限。0 は無制限。"),
+                             low=0, high=40, step=1),
+                         _hp(
+                             "min_samples_leaf", "int", 1,
+                             ("Minimum rows per leaf", "Each leaf must hold at least this many "
+                              "training rows."),
+                             ("葉の最小行数", "各葉に含まれる学習データの最小行数。"),
+                             low=1, high=200, step=1),
+                         _hp("max_features", "select", "sqrt",
+                             ("Features per split", "How many features each split may look at: "
+                              "'sqrt' and 'log2' add variety between trees, 'all' looks at "
+                              "every feature."),
+                             ("分割ごとの特徴量数", "各分割で調べる特徴量の数。'sqrt' や 'log2' は"
+                              "木ごとの多様性を増やし、'all' はすべてを調べます。"),
+                             options=("sqrt", "log2", "all"),
+                             task_defaults={"regression": "all"}),
+                         CLASS_WEIGHT),
+        factory=_random_forest),
+    AlgorithmSpec(
+        id="knn", names=_names("k-nearest neighbours", "k 近傍法"),
+        summary=_names("Predicts from the most similar training rows. No training, but every "
+                       "prediction scans the training set: slow and large on big data.",
+                       "最も似た学習データから予測します。学習は不要ですが、予測のたびに学習データを"
+                       "調べるため大きなデータでは遅く大きくなります。"),
+        tasks=BOTH, library="scikit-learn",
+        traits=Traits("per_prediction", "low", "high", False, False, True, False,
+                      scales_to_large_data=False),
+        hyperparameters=(
+            _hp("n_neighbors", "int", 5,
+                ("Neighbours (k)", "How many similar rows vote. Small k follows noise; large "
+                 "k smooths."),
+                ("近傍数 (k)", "投票する似た行の数。小さいとノイズに引きずられ、大きいと滑らかに"
+                 "なります。"),
+                low=1, high=200, step=1),
+            _hp("weights", "select", "uniform",
+                ("Vote weights", "'distance' lets closer neighbours count more."),
+                ("投票の重み", "'distance' は近い行ほど重く数えます。"),
+                options=("uniform", "distance")),
+        ),
+        factory=_knn),
+    AlgorithmSpec(
+        id="svm", names=_names("Support vector machine", "サポートベクターマシン"),
+        summary=_names("Finds the widest margin between classes, with kernels for curved "
+                       "boundaries. Strong on small, scaled data; training grows roughly with "
+                       "the square of the rows.",
+                       "クラス間の余白が最大になる境界を探し、カーネルで曲がった境界も扱います。"
+                       "小さなデータに強い一方、学習時間は行数のおよそ 2 乗で増えます。"),
+        tasks=BOTH, library="scikit-learn",
+        traits=Traits("none", "high", "medium", False, False, True, False,
+                      scales_to_large_data=False),
+        hyperparameters=(
+            C_PARAM,
+            _hp("kernel", "select", "rbf",
+                ("Kernel", "Shape of the boundary: 'linear' straight, 'rbf' smooth curves, "
+                 "'poly' polynomial."),
+                ("カーネル", "境界の形。'linear' は直線、'rbf' は滑らかな曲線、'poly' は多項式。"),
+                options=("rbf", "linear", "poly")),
+            _hp("gamma", "select", "scale",
+                ("Kernel width (gamma)", "How far the influence of one row reaches."),
+                ("カーネル幅 (gamma)", "1 行の影響がどこまで届くか。"),
+                options=("scale", "auto")),
+            _hp("epsilon", "float", 0.1,
+                ("Tolerance (epsilon)", "Errors smaller than this are ignored (in target "
+                 "units)."),
+                ("許容誤差 (epsilon)", "これより小さい誤差は無視します(目的変数の単位)。"),
+                low=0.0, high=1e6, tasks=REG),
+            CLASS_WEIGHT,
+        ),
+        factory=_svm),
+    AlgorithmSpec(
+        id="mlp", names=_names("Neural network (MLP)", "ニューラルネットワーク (MLP)"),
+        summary=_names("Layers of neurons that learn non-linear patterns. Flexible, but needs "
+                       "scaled data and tuning, and is hard to explain.",
+                       "非線形なパターンを学習するニューロンの層。柔軟ですが、スケーリングと"
+                       "調整が必要で説明は困難です。"),
+        tasks=BOTH, library="scikit-learn",
+        traits=Traits("none", "medium", "low", False, False, True, True),
+        hyperparameters=(
+            _hp("hidden_layer_sizes", "select", "64",
+                ("Hidden layers", "Neurons per hidden layer, e.g. '64,32' is two layers."),
+                ("隠れ層", "隠れ層ごとのニューロン数。'64,32' は 2 層です。"),
+                options=("16", "32", "64", "128", "64,32", "128,64")),
+            _hp("alpha", "float", 1e-4,
+                ("L2 penalty", "Keeps weights small to reduce overfitting."),
+                ("L2 罰則", "重みを小さく保ち過学習を抑えます。"),
+                low=1e-6, high=1.0, log=True),
+            _hp("learning_rate_init", "float", 1e-3,
+                ("Learning rate", "Step size of the optimiser."),
+                ("学習率", "最適化の歩幅。"), low=1e-5, high=0.1, log=True),
+            _hp("max_iter", "int", 300,
+                ("Maximum epochs", "Passes over the training data; early stopping on a held-out "
+                 "share usually ends sooner."),
+                ("最大エポック数", "学習データを回す回数。通常は早期終了でそれより前に止まります。"),
+                low=10, high=2000, step=10),
+        ),
+        factory=_mlp),
+    AlgorithmSpec(
+        id="xgboost", names=_names("XGBoost", "XGBoost"),
+        summary=_names("Gradient-boosted trees: each tree corrects the errors of the previous "
+                       "ones. Often the most accurate on tables; explained with SHAP.",
+                       "勾配ブースティング木: 各木が前の木の誤りを修正します。表形式データで"
+                       "最も正確なことが多く、SHAP で説明できます。"),
+        tasks=BOTH, library="xgboost",
+        traits=Traits("per_prediction", "medium", "low", True, True, False, True,
+                      category_encoding="ordinal"),
+        hyperparameters=(N_BOOST, LEARNING_RATE, _hp(
+            "max_depth", "int", 6,
+            ("Maximum depth", "Depth of each tree; deeper trees capture more interactions."),
+            ("最大の深さ", "各木の深さ。深いほど多くの相互作用を捉えます。"),
+            low=1, high=16, step=1), SUBSAMPLE, COLSAMPLE, _hp(
+            "min_child_weight", "float", 1.0,
+            ("Minimum child weight", "Minimum evidence needed to make a split."),
+            ("子の最小重み", "分割に必要な最小の根拠の量。"),
+            low=0.01, high=100.0, log=True), REG_LAMBDA, EARLY_STOP),
+        factory=_xgboost),
+    AlgorithmSpec(
+        id="lightgbm", names=_names("LightGBM", "LightGBM"),
+        summary=_names("Fast gradient-boosted trees grown leaf by leaf. Accurate, quick on "
+                       "large tables, handles missing values natively.",
+                       "葉ごとに成長する高速な勾配ブースティング木。正確で大きな表でも速く、"
+                       "欠損値をそのまま扱えます。"),
+        tasks=BOTH, library="lightgbm",
+        traits=Traits("per_prediction", "medium", "low", True, True, False, True,
+                      category_encoding="ordinal"),
+        hyperparameters=(N_BOOST, LEARNING_RATE, _hp(
+            "num_leaves", "int", 31,
+            ("Leaves per tree", "More leaves fit finer patterns but may overfit."),
+            ("木ごとの葉の数", "多いほど細かいパターンに合いますが過学習の恐れがあります。"),
+            low=2, high=512, step=1), _hp(
+            "min_child_samples", "int", 20,
+            ("Minimum rows per leaf", "Each leaf must hold at least this many rows."),
+            ("葉の最小行数", "各葉に含まれる最小行数。"), low=1, high=500, step=1),
+            SUBSAMPLE, COLSAMPLE, REG_LAMBDA, EARLY_STOP, CLASS_WEIGHT),
+        factory=_lightgbm),
+    AlgorithmSpec(
+        id="hist_gradient_boosting",
+        names=_names("Histogram gradient boosting", "ヒストグラム勾配ブースティング"),
+        summary=_names("scikit-learn's own fast gradient boosting, similar to LightGBM, with "
+                       "native missing-value support.",
+                       "scikit-learn 標準の高速な勾配ブースティング。LightGBM に近く、"
+                       "欠損値をそのまま扱えます。"),
+        tasks=BOTH, library="scikit-learn",
+        traits=Traits("per_prediction", "medium", "low", True, True, False, True,
+                      category_encoding="ordinal"),
+        hyperparameters=(
+            _hp("max_iter", "int", 200,
+                ("Boosting rounds", "Number of trees added one after another."),
+                ("ブースティング回数", "順番に追加する木の本数。"), low=10, high=2000, step=10),
+            LEARNING_RATE,
+            _hp("max_leaf_nodes", "int", 31,
+                ("Leaves per tree", "More leaves fit finer patterns but may overfit."),
+                ("木ごとの葉の数", "多いほど細かいパターンに合いますが過学習の恐れがあります。"),
+                low=2, high=512, step=1),
+            _hp("min_samples_leaf", "int", 20,
+                ("Minimum rows per leaf", "Each leaf must hold at least this many rows."),
+                ("葉の最小行数", "各葉に含まれる最小行数。"), low=1, high=500, step=1),
+            _hp("l2_regularization", "float", 0.0,
+                ("L2 regularisation", "Penalty on large leaf values."),
+                ("L2 正則化", "葉の値が大きくなることへの罰則。"), low=0.0, high=100.0),
+            CLASS_WEIGHT,
+        ),
+        factory=_hist_gradient_boosting),
+)}
+
+DEFAULT_CANDIDATES: dict[str, list[str]] = {
+    "classification": ["logistic_regression", "decision_tree", "random_forest", "lightgbm"],
+    "regression": ["ridge", "decision_tree", "random_forest", "lightgbm"],
+}
+
+
+def get(algorithm_id: str) -> AlgorithmSpec:
+    """The spec of ``algorithm_id``, or a DojoError listing the known ids."""
+    try:
+        return ALGORITHMS[algorithm_id]
+    except KeyError:
+        raise DojoError("catalog.unknown_algorithm", algorithm=algorithm_id,
+                        known=", ".join(ALGORITHMS)) from None
+
+
+def ids_for_task(task: str) -> list[str]:
+    """Ids of the (non-baseline) algorithms that can do ``task``, in catalog order."""
+    return [spec.id for spec in ALGORITHMS.values()
+            if task in spec.tasks and not spec.is_baseline]

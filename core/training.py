@@ -1,0 +1,336 @@
+"""Training candidates and baselines on a prepared split, with metrics and timings."""
+
+from __future__ import annotations
+
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from core import catalog
+from core.catalog import AlgorithmSpec
+from core.config import default_threads
+from core.data import LoadedData
+from core.errors import DojoError
+from core.evaluation import (PRIMARY_METRIC, classification_metrics, higher_is_better,
+                             measure_latency, model_size_bytes, regression_metrics)
+from core.i18n import Message
+from core.preprocessing import build_preprocessor
+from core.profiling import DataProfile, drop_missing_target, profile_frame
+from core.splitting import DataSplit, split_dataset
+
+
+@dataclass
+class TrainingSetup:
+    """Everything a run needs besides the algorithm list: data, target, task, split."""
+
+    frame: pd.DataFrame            # raw rows (target rows with missing values already dropped)
+    target: str | None
+    task: str                      # classification | regression | clustering | dimensionality_reduction
+    features: list[str]            # raw feature columns the pipeline takes
+    feature_roles: dict[str, str]  # feature -> "numeric" | "categorical"
+    split: DataSplit
+    profile: DataProfile
+    classes: list[Any] | None      # sorted class labels for classification
+    data_name: str
+    data_sha256: str
+    seed: int = 42
+    n_jobs: int = 1
+    role_overrides: dict[str, str] = field(default_factory=dict)
+    notes: list[Message] = field(default_factory=list)
+
+    def part(self, name: str) -> tuple[pd.DataFrame, pd.Series | None]:
+        """Features and target of one split part: "train", "validation" or "test"."""
+        rows = {"train": self.split.train, "validation": self.split.validation,
+                "test": self.split.test}[name]
+        subset = self.frame.iloc[rows]
+        y = subset[self.target] if self.target else None
+        return subset[self.features], y
+
+
+@dataclass
+class CandidateResult:
+    """One trained candidate (or baseline) with its scores, or why it failed."""
+
+    key: str                       # unique in a run, e.g. "lightgbm" or "baseline:stratified"
+    algorithm_id: str
+    name: dict[str, str]           # display name by language
+    library: str
+    hyperparameters: dict[str, Any]
+    is_baseline: bool = False
+    pipeline: Any = None           # fitted sklearn Pipeline taking the raw feature columns
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)   # {"validation": {...}, "test": {...}}
+    timings: dict[str, float] = field(default_factory=dict)
+    # train_seconds, latency_p50_ms, latency_p95_ms, rows_per_second
+    model_size_bytes: int = 0
+    history: dict[str, list[float]] | None = None   # boosting evaluation history per metric
+    error: Message | None = None
+    notes: list[Message] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.pipeline is not None
+
+
+ProgressCallback = Callable[[str, str, float], None]   # (candidate key, stage, fraction done)
+
+
+# --- preparing a run ----------------------------------------------------------------------------
+
+def _as_category_text(series: pd.Series) -> pd.Series:
+    """Categorical features as text, so training and predict.py see the same values.
+
+    Whole numbers keep their integer spelling ("415", not "415.0"), as a CSV holds them.
+    """
+    if pd.api.types.is_string_dtype(series):
+        return series.astype("str")
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        values = series.dropna()
+        if len(values) and (values == values.round()).all():
+            return series.astype("Int64").astype("str")
+    return series.astype("str")
+
+
+def prepare_setup(loaded: LoadedData, target: str | None, task: str = "auto",
+                  role_overrides: dict[str, str] | None = None, valid_size: float = 0.2,
+                  test_size: float = 0.2, seed: int = 42, stratify: bool = True,
+                  time_column: str | None = None, n_jobs: int | None = None) -> TrainingSetup:
+    """Profile ``loaded``, pick the features and split the rows: everything before training."""
+    frame, notes = loaded.frame, []
+    if target is not None and target in frame.columns:
+        frame, dropped = drop_missing_target(frame, target)
+        if dropped:
+            notes.append(Message("data.rows_dropped_missing_target", {"count": dropped}))
+    profile = profile_frame(frame, target, task, role_overrides)
+    features = profile.features
+    if not features:
+        raise DojoError("train.no_features")
+    frame = frame.reset_index(drop=True)
+    for name, role in profile.feature_roles.items():
+        if role == "categorical":
+            frame[name] = _as_category_text(frame[name])
+    task_name = profile.task.task if profile.task else task
+    split = split_dataset(frame, target, task_name, valid_size, test_size, seed, stratify,
+                          time_column)
+    return TrainingSetup(
+        frame=frame, target=target, task=task_name, features=features,
+        feature_roles=profile.feature_roles, split=split, profile=profile,
+        classes=profile.task.classes if profile.task else None, data_name=loaded.name,
+        data_sha256=loaded.sha256, seed=seed, n_jobs=n_jobs or default_threads(),
+        role_overrides=dict(role_overrides or {}), notes=notes + list(profile.warnings))
+
+
+# --- fitting -------------------------------------------------------------------------------------
+
+def _canonical_labels(classes: list[Any] | None) -> bool:
+    return classes is not None and list(classes) == list(range(len(classes)))
+
+
+def _fit_xgboost(estimator: Any, params: dict[str, Any], Xt: Any, y: pd.Series, Xvt: Any,
+                 yv: pd.Series, classes: list[Any] | None) -> tuple[Any, dict]:
+    """XGBoost wants labels 0..k-1; other labels get a one-vs-rest wrapper that maps back."""
+    encode = classes is not None and not _canonical_labels(classes)
+    lookup = {label: code for code, label in enumerate(classes or [])}
+    y_fit = y.map(lookup).to_numpy() if encode else y
+    yv_fit = yv.map(lookup).to_numpy() if encode else yv
+    estimator.fit(Xt, y_fit, eval_set=[(Xvt, yv_fit)], verbose=False)
+    history = estimator.evals_result().get("validation_0", {})
+    if not encode:
+        return estimator, history
+    # The wrapper keeps joblib.load(...).predict() returning the real labels, using only
+    # scikit-learn and XGBoost classes; the rounds found by early stopping are reused.
+    from sklearn.base import clone
+    from sklearn.multiclass import OneVsRestClassifier
+    rounds = (estimator.best_iteration + 1 if params["early_stopping_rounds"]
+              else params["n_estimators"])
+    inner = clone(estimator).set_params(n_estimators=rounds, early_stopping_rounds=None)
+    return OneVsRestClassifier(inner).fit(Xt, y), history
+
+
+def _fit_lightgbm(estimator: Any, params: dict[str, Any], Xt: Any, y: pd.Series, Xvt: Any,
+                  yv: pd.Series) -> tuple[Any, dict]:
+    import lightgbm
+    callbacks = ([lightgbm.early_stopping(params["early_stopping_rounds"], verbose=False)]
+                 if params["early_stopping_rounds"] else [])
+    estimator.fit(Xt, y, eval_set=[(Xvt, yv)], callbacks=callbacks)
+    return estimator, dict(estimator.evals_result_.get("valid_0", {}))
+
+
+def _fit(spec: AlgorithmSpec, estimator: Any, params: dict[str, Any], setup: TrainingSetup,
+         Xt: Any, y: pd.Series, Xvt: Any, yv: pd.Series) -> tuple[Any, dict | None]:
+    """Fit the estimator; boosting libraries stop early on the validation set."""
+    if spec.id == "xgboost":
+        return _fit_xgboost(estimator, params, Xt, y, Xvt, yv, setup.classes)
+    if spec.id == "lightgbm":
+        return _fit_lightgbm(estimator, params, Xt, y, Xvt, yv)
+    return estimator.fit(Xt, y), None
+
+
+def _fit_pipeline(spec: AlgorithmSpec, params: dict[str, Any],
+                  setup: TrainingSetup) -> tuple[Pipeline, dict | None, float]:
+    """Preprocess once, fit the estimator, and join both into one Pipeline."""
+    X, y = setup.part("train")
+    Xv, yv = setup.part("validation")
+    estimator = spec.build(setup.task, params, setup.seed, setup.n_jobs)
+    preprocessor = build_preprocessor(setup.feature_roles, spec.traits)
+    start = time.perf_counter()
+    if preprocessor == "passthrough":
+        Xt, Xvt = X, Xv
+    else:
+        Xt = preprocessor.fit_transform(X, y)
+        Xvt = preprocessor.transform(Xv)
+    estimator, history = _fit(spec, estimator, params, setup, Xt, y, Xvt, yv)
+    seconds = time.perf_counter() - start
+    return Pipeline([("prep", preprocessor), ("model", estimator)]), history, seconds
+
+
+# --- scoring ---------------------------------------------------------------------------------------
+
+def _aligned_proba(pipeline: Pipeline, proba: np.ndarray, classes: list[Any]) -> np.ndarray:
+    """Probabilities in the order of ``classes``, even if training missed a rare class."""
+    model_classes = list(pipeline.classes_)
+    if model_classes == list(classes):
+        return proba
+    full = np.zeros((proba.shape[0], len(classes)))
+    for j, label in enumerate(model_classes):
+        full[:, classes.index(label)] = proba[:, j]
+    return full
+
+
+def _classify(pipeline: Pipeline, X: pd.DataFrame, classes: list[Any],
+              is_baseline: bool) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Labels, probabilities and (for models without probabilities) decision scores."""
+    proba = scores = None
+    if hasattr(pipeline, "predict_proba"):
+        proba = _aligned_proba(pipeline, pipeline.predict_proba(X), classes)
+    if proba is not None and not is_baseline:
+        # The arg-max of the probabilities is what predict() returns; one pass, not two.
+        labels = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
+    else:
+        labels = pipeline.predict(X)
+    if proba is None and hasattr(pipeline, "decision_function"):
+        scores = pipeline.decision_function(X)
+    return labels, proba, scores
+
+
+def evaluate(setup: TrainingSetup, pipeline: Pipeline, part: str,
+             is_baseline: bool = False) -> tuple[dict[str, Any], float]:
+    """Metrics of ``pipeline`` on one split part, and the seconds its prediction took."""
+    X, y = setup.part(part)
+    start = time.perf_counter()
+    if setup.task == "classification":
+        labels, proba, scores = _classify(pipeline, X, setup.classes or [], is_baseline)
+        seconds = time.perf_counter() - start
+        return classification_metrics(y, labels, setup.classes or [], proba, scores), seconds
+    predictions = pipeline.predict(X)
+    seconds = time.perf_counter() - start
+    return regression_metrics(y, predictions), seconds
+
+
+def score_test(setup: TrainingSetup, result: CandidateResult) -> None:
+    """Score the test part once, on request, into ``result.metrics["test"]``."""
+    if result.ok and len(setup.split.test):
+        result.metrics["test"], _ = evaluate(setup, result.pipeline, "test", result.is_baseline)
+
+
+# --- candidates ------------------------------------------------------------------------------------
+
+def _baseline_plan(task: str) -> list[tuple[str, str, dict[str, Any]]]:
+    if task == "classification":
+        return [("baseline", "baseline", {"strategy": "most_frequent"}),
+                ("baseline:stratified", "baseline", {"strategy": "stratified"})]
+    return [("baseline", "baseline", {"strategy": "mean"}),
+            ("baseline:median", "baseline", {"strategy": "median"})]
+
+
+def plan_candidates(setup: TrainingSetup, algorithm_ids: list[str],
+                    params: dict[str, dict[str, Any]] | None = None,
+                    include_baselines: bool = True) -> list[tuple[str, str, dict[str, Any]]]:
+    """(key, algorithm id, validated params) per candidate; bad ids or params raise now."""
+    params = params or {}
+    unknown = set(params) - set(algorithm_ids) - {"baseline"}
+    if unknown:
+        raise DojoError("train.params_for_unselected", algorithms=", ".join(sorted(unknown)))
+    plan = _baseline_plan(setup.task) if include_baselines else []
+    for algorithm_id in dict.fromkeys(algorithm_ids):
+        spec = catalog.get(algorithm_id)
+        if setup.task not in spec.tasks:
+            raise DojoError("catalog.wrong_task", algorithm=algorithm_id, task=setup.task,
+                            tasks=", ".join(spec.tasks))
+        plan.append((algorithm_id, algorithm_id,
+                     spec.resolve_params(setup.task, params.get(algorithm_id))))
+    return plan
+
+
+def train_candidate(setup: TrainingSetup, algorithm_id: str, params: dict[str, Any] | None = None,
+                    key: str | None = None) -> CandidateResult:
+    """Train and score one candidate; a failure is recorded in the result, not raised."""
+    spec = catalog.get(algorithm_id)
+    resolved = spec.resolve_params(setup.task, params)
+    result = CandidateResult(key=key or algorithm_id, algorithm_id=algorithm_id,
+                             name=_display_name(spec, resolved, key), library=spec.library,
+                             hyperparameters=resolved, is_baseline=spec.is_baseline)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pipeline, result.history, seconds = _fit_pipeline(spec, resolved, setup)
+            result.metrics["validation"], predict_seconds = evaluate(
+                setup, pipeline, "validation", spec.is_baseline)
+            X_valid, _ = setup.part("validation")
+            result.timings = {"train_seconds": seconds,
+                              "rows_per_second": len(X_valid) / max(predict_seconds, 1e-9),
+                              **measure_latency(pipeline, X_valid)}
+        result.model_size_bytes = model_size_bytes(pipeline)
+        result.pipeline = pipeline
+    except MemoryError:
+        result.error = Message("train.out_of_memory")
+    except Exception as exc:  # one failing candidate must not stop the others
+        result.error = Message("train.candidate_failed",
+                               {"reason": f"{type(exc).__name__}: {exc}"[:300]})
+    return result
+
+
+def _display_name(spec: AlgorithmSpec, params: dict[str, Any], key: str | None) -> dict[str, str]:
+    if not spec.is_baseline:
+        return dict(spec.names)
+    return {lang: f"{name} — {params.get('strategy')}" for lang, name in spec.names.items()}
+
+
+def train_candidates(setup: TrainingSetup, algorithm_ids: list[str],
+                     params: dict[str, dict[str, Any]] | None = None,
+                     include_baselines: bool = True, progress: ProgressCallback | None = None,
+                     cancel: threading.Event | None = None) -> list[CandidateResult]:
+    """Train the baselines and each candidate in turn; ``cancel`` is checked between them."""
+    plan = plan_candidates(setup, algorithm_ids, params, include_baselines)
+    results: list[CandidateResult] = []
+    for index, (key, algorithm_id, resolved) in enumerate(plan):
+        if cancel is not None and cancel.is_set():
+            break
+        if progress:
+            progress(key, "running", index / len(plan))
+        results.append(train_candidate(setup, algorithm_id, resolved, key=key))
+        if progress:
+            progress(key, "done" if results[-1].ok else "failed", (index + 1) / len(plan))
+    return results
+
+
+def best_candidate(results: list[CandidateResult], task: str,
+                   metric: str | None = None) -> CandidateResult | None:
+    """The best successful non-baseline candidate by ``metric`` (default: the task's primary)."""
+    metric = metric or PRIMARY_METRIC[task]
+    scored = [r for r in results if r.ok and not r.is_baseline
+              and r.metrics.get("validation", {}).get(metric) is not None]
+    if not scored:
+        return None
+    sign = 1 if higher_is_better(metric) else -1
+    return max(scored, key=lambda r: sign * r.metrics["validation"][metric])
+
+
+def baseline_of(results: list[CandidateResult]) -> CandidateResult | None:
+    """The primary baseline (most frequent class, or the mean)."""
+    return next((r for r in results if r.key == "baseline" and r.ok), None)
