@@ -202,7 +202,7 @@ def _aligned_proba(pipeline: Pipeline, proba: np.ndarray, classes: list[Any]) ->
     return full
 
 
-def _classify(pipeline: Pipeline, X: pd.DataFrame, classes: list[Any],
+def classify(pipeline: Pipeline, X: pd.DataFrame, classes: list[Any],
               is_baseline: bool) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Labels, probabilities and (for models without probabilities) decision scores."""
     proba = scores = None
@@ -224,7 +224,7 @@ def evaluate(setup: TrainingSetup, pipeline: Pipeline, part: str,
     X, y = setup.part(part)
     start = time.perf_counter()
     if setup.task == "classification":
-        labels, proba, scores = _classify(pipeline, X, setup.classes or [], is_baseline)
+        labels, proba, scores = classify(pipeline, X, setup.classes or [], is_baseline)
         seconds = time.perf_counter() - start
         return classification_metrics(y, labels, setup.classes or [], proba, scores), seconds
     predictions = pipeline.predict(X)
@@ -334,3 +334,9 @@ def best_candidate(results: list[CandidateResult], task: str,
 def baseline_of(results: list[CandidateResult]) -> CandidateResult | None:
     """The primary baseline (most frequent class, or the mean)."""
     return next((r for r in results if r.key == "baseline" and r.ok), None)
+
+
+def slow_choice_warnings(setup: TrainingSetup, algorithm_ids: list[str]) -> list[Message]:
+    """Warnings for choices estimated to be slow on this data, shown before training."""
+    from core.costs import slow_choice_warnings as estimate
+    return estimate(algorithm_ids, len(setup.split.train), len(setup.features))
