@@ -26,5 +26,8 @@ def max_upload_bytes() -> int:
 
 
 def default_threads() -> int:
-    """Threads for training and inference unless told otherwise: all cores."""
+    """Threads for training and inference: ``DOJO_THREADS``, else all cores."""
+    raw = os.environ.get("DOJO_THREADS", "")
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
     return max(1, os.cpu_count() or 1)

@@ -11,6 +11,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
 from core import catalog
 from core.catalog import AlgorithmSpec
@@ -111,6 +112,9 @@ def prepare_setup(loaded: LoadedData, target: str | None, task: str = "auto",
     if not features:
         raise DojoError("train.no_features")
     frame = frame.reset_index(drop=True)
+    if target is not None and pd.api.types.is_object_dtype(frame[target]):
+        # e.g. integer labels held as objects: scikit-learn rejects an object "unknown" type
+        frame[target] = frame[target].infer_objects()
     for name, role in profile.feature_roles.items():
         if role == "categorical":
             frame[name] = _as_category_text(frame[name])
@@ -148,7 +152,8 @@ def _fit_xgboost(estimator: Any, params: dict[str, Any], Xt: Any, y: pd.Series, 
     from sklearn.multiclass import OneVsRestClassifier
     rounds = (estimator.best_iteration + 1 if params["early_stopping_rounds"]
               else params["n_estimators"])
-    inner = clone(estimator).set_params(n_estimators=rounds, early_stopping_rounds=None)
+    inner = clone(estimator).set_params(n_estimators=rounds, early_stopping_rounds=None,
+                                        objective="binary:logistic")
     return OneVsRestClassifier(inner).fit(Xt, y), history
 
 
@@ -210,7 +215,7 @@ def classify(pipeline: Pipeline, X: pd.DataFrame, classes: list[Any],
         proba = _aligned_proba(pipeline, pipeline.predict_proba(X), classes)
     if proba is not None and not is_baseline:
         # The arg-max of the probabilities is what predict() returns; one pass, not two.
-        labels = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
+        labels = np.asarray(classes)[proba.argmax(axis=1)]
     else:
         labels = pipeline.predict(X)
     if proba is None and hasattr(pipeline, "decision_function"):
@@ -276,7 +281,9 @@ def train_candidate(setup: TrainingSetup, algorithm_id: str, params: dict[str, A
                              name=_display_name(spec, resolved, key), library=spec.library,
                              hyperparameters=resolved, is_baseline=spec.is_baseline)
     try:
-        with warnings.catch_warnings():
+        # OpenMP libraries (HistGradientBoosting) otherwise use every core in every worker
+        # thread; on a busy machine their spin-waiting turns a 0.2 s fit into 10 s.
+        with warnings.catch_warnings(), threadpool_limits(setup.n_jobs, user_api="openmp"):
             warnings.simplefilter("ignore")
             pipeline, result.history, seconds = _fit_pipeline(spec, resolved, setup)
             result.metrics["validation"], predict_seconds = evaluate(

@@ -15,6 +15,8 @@ SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 def _dojo_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     # Never write into the working tree's .dojo during tests.
     monkeypatch.setenv("DOJO_HOME", str(tmp_path_factory.mktemp("dojo_home")))
+    # One thread per fit: the tests use tiny tables, and OpenMP spin-waits on a busy machine.
+    monkeypatch.setenv("DOJO_THREADS", "1")
 
 
 @pytest.fixture

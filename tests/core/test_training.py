@@ -25,7 +25,7 @@ def loaded(frame: pd.DataFrame, name: str = "table.csv") -> LoadedData:
 def small_params(algorithm_id: str) -> dict:
     spec = catalog.get(algorithm_id)
     names = {hp.name for task in spec.tasks for hp in spec.hyperparameters_for(task)}
-    return {k: v for k, v in {**FAST, "max_iter": 200}.items() if k in names
+    return {k: v for k, v in {**FAST, "max_iter": 30 if algorithm_id == "hist_gradient_boosting" else 200}.items() if k in names
             and not (algorithm_id in ("lasso", "elastic_net", "logistic_regression")
                      and k == "max_iter")}
 
@@ -80,21 +80,6 @@ def test_test_part_is_scored_only_on_request() -> None:
     assert "test" not in result.metrics
     score_test(setup, result)
     assert result.metrics["test"]["rmse"] > 0
-
-
-def test_a_failing_candidate_reports_why_and_the_others_finish() -> None:
-    frame = make_regression_frame()
-    frame["x2"] = -frame["x2"].abs() - 1  # negative values where one is not allowed below
-    setup = prepare_setup(loaded(frame), "price")
-    results = train_candidates(setup, ["ridge", "svm"], {"svm": {"epsilon": 0.0, "C": 0.001}})
-    assert all(r.ok for r in results)
-    broken = train_candidate(setup, "mlp", {"hidden_layer_sizes": "64"})
-    assert broken.ok
-    # A real failure: a categorical column with a NaN-only validation part still works,
-    # so force one by handing the model an impossible parameter combination.
-    failed = train_candidate(setup, "elastic_net", {"alpha": 1e-4, "l1_ratio": 0.0,
-                                                      "max_iter": 100})
-    assert failed.ok  # converged or not, it trains; warnings are not failures
 
 
 def test_failures_are_caught(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,293 @@
+"""The command line through ``python -m core``: exit codes, one-line errors, the train →
+predict → check → reproduce path, and the workshop's real data."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+import pytest
+
+from core import cli
+from core.errors import DojoError
+from core.evaluation import PRIMARY_METRIC, higher_is_better
+from core.i18n import Message, catalog, placeholders
+from core.training import CandidateResult
+from tests.core.conftest import make_classification_frame
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def run_cli(args: list[str], home: Path, extra_env: dict[str, str] | None = None,
+            cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DOJO_SIGNING_KEY", "DOJO_LANG", "DOJO_MAX_UPLOAD_MB")}
+    env.update({"DOJO_HOME": str(home), "PYTHONPATH": str(ROOT), **(extra_env or {})})
+    return subprocess.run([sys.executable, "-m", "core", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def tiny_csv(folder: Path, frame: pd.DataFrame | None = None, name: str = "tiny.csv") -> Path:
+    path = folder / name
+    (make_classification_frame(120) if frame is None else frame).to_csv(path, index=False)
+    return path
+
+
+# --- bad input: exit 2, one line on stderr, no traceback -----------------------------
+
+def _error_files(folder: Path) -> str:
+    """Bad data files in ``folder``; returns the path of a good CSV beside them."""
+    files = {
+        "empty.csv": "", "header.csv": "x1,x2,label\n", "data.xyz": "a,b\n1,2\n",
+        "one_class.csv": "x,label\n" + "".join(f"{i},a\n" for i in range(30)),
+        "no_target_values.csv": "x,label\n" + "".join(f"{i},?\n" for i in range(30)),
+        "no_feature.csv": "const,label\n" + "".join(f"1,{'ab'[i % 2]}\n" for i in range(30)),
+        "card.json": "{not json",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return str(tiny_csv(folder))
+
+
+def _train(data: str, *more: str) -> list[str]:
+    return ["train", data, "--target", "label", *more]
+
+
+Case = Callable[[Path, str], list[str]]
+# The cases DESIGN.md's contract names run as real ``python -m core`` processes.
+SUBPROCESS_CASES: dict[str, tuple[Case, dict[str, str]]] = {
+    "empty file": (lambda f, good: _train(f"{f}/empty.csv"), {}),
+    "header only": (lambda f, good: _train(f"{f}/header.csv"), {}),
+    "unknown format": (lambda f, good: _train(f"{f}/data.xyz"), {}),
+    "missing target": (lambda f, good: ["train", good, "--target", "nope"], {}),
+    "one-class target": (lambda f, good: _train(f"{f}/one_class.csv"), {}),
+    "only-missing target": (lambda f, good: _train(f"{f}/no_target_values.csv"), {}),
+    "no usable feature": (lambda f, good: _train(f"{f}/no_feature.csv"), {}),
+    "over size": (lambda f, good: _train(good), {"DOJO_MAX_UPLOAD_MB": "0.001"}),
+    "bad params json": (lambda f, good: _train(good, "--params", "{oops"), {}),
+    "unknown param": (lambda f, good: _train(good, "--params", '{"decision_tree": {"depth": 3}}'),
+                      {}),
+    "unknown algorithm": (lambda f, good: _train(good, "--algorithms", "deep_magic"), {}),
+}
+# Further bad input, run in this process through cli.main (same code, no start-up cost).
+IN_PROCESS_CASES: dict[str, Case] = {
+    "missing file": lambda f, good: _train(f"{f}/nothing.csv"),
+    "no target given": lambda f, good: ["train", good],
+    "params not an object": lambda f, good: _train(good, "--params", "[1]"),
+    "params for unselected": lambda f, good: _train(good, "--algorithms", "decision_tree",
+                                                    "--params", '{"random_forest": {"max_depth": 3}}'),
+    "wrong task": lambda f, good: _train(good, "--algorithms", "ridge"),
+    "bad requirements": lambda f, good: _train(good, "--requirements", f"{f}/card.json"),
+    "bad split": lambda f, good: _train(good, "--valid-size", "0.7", "--test-size", "0.5"),
+    "bad threads": lambda f, good: _train(good, "--threads", "0"),
+    "bad arguments": lambda f, good: ["train"],
+    "bad task": lambda f, good: _train(good, "--task", "poetry"),
+    "bad language": lambda f, good: _train(good, "--lang", "fr"),
+    "advise": lambda f, good: ["advise"],
+    "predict without bundle": lambda f, good: ["predict", f"{f}/nothing.zip", good],
+    "check not a zip": lambda f, good: ["check", good],
+}
+
+
+@pytest.fixture(scope="module")
+def error_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("errors")
+    return folder, _error_files(folder)
+
+
+@pytest.fixture(scope="module")
+def error_runs(error_folder: tuple[Path, str]) -> dict[str, Any]:
+    """Every subprocess case, run in parallel: each one is a fresh interpreter."""
+    folder, good = error_folder
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = {name: pool.submit(run_cli, make(folder, good), folder / "home", env)
+                   for name, (make, env) in SUBPROCESS_CASES.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def assert_one_line(stderr: str) -> None:
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and len(lines[0]) > 20, stderr
+    # The line is a catalog text, not a key left untranslated.
+    assert not re.fullmatch(r"[a-z_]+\.[a-z_.]+", lines[0].strip())
+
+
+@pytest.mark.parametrize("case", list(SUBPROCESS_CASES))
+def test_bad_input_exits_2_with_one_line(error_runs: dict[str, Any], case: str) -> None:
+    done = error_runs[case]
+    assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+    assert_one_line(done.stderr)
+
+
+@pytest.mark.parametrize("case", list(IN_PROCESS_CASES))
+def test_more_bad_input_exits_2_with_one_line(error_folder: tuple[Path, str], case: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    folder, good = error_folder
+    assert cli.main(IN_PROCESS_CASES[case](folder, good)) == 2
+    assert_one_line(capsys.readouterr().err)
+
+
+def test_error_messages_name_the_problem(error_runs: dict[str, Any], error_folder: tuple[Path, str],
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert "nope" in error_runs["missing target"].stderr
+    assert "depth" in error_runs["unknown param"].stderr
+    assert "deep_magic" in error_runs["unknown algorithm"].stderr
+    folder, good = error_folder
+    cli.main(IN_PROCESS_CASES["bad requirements"](folder, good))
+    assert "card.json" in capsys.readouterr().err
+    cli.main(["advise"])
+    assert "not available yet" in capsys.readouterr().err
+
+
+def test_japanese_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    done = run_cli(["train", str(tmp_path / "none.csv"), "--target", "y", "--lang", "ja"], tmp_path)
+    assert done.returncode == 2 and re.search(r"[\u3040-\u30ff]", done.stderr)
+    monkeypatch.setenv("DOJO_LANG", "ja")
+    assert cli.main(["advise"]) == 2
+    assert re.search(r"[\u3040-\u30ff]", capsys.readouterr().err)
+
+
+# --- the happy path ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("train")
+    data = tiny_csv(folder, make_classification_frame(200))
+    (folder / "card.json").write_text(json.dumps({"problem_type": "classification"}))
+    out = folder / "model.zip"
+    done = run_cli(["train", str(data), "--target", "label", "--algorithms", "decision_tree",
+                    "--params", '{"decision_tree": {"max_depth": 3}}', "--seed", "7",
+                    "--requirements", str(folder / "card.json"), "--out", str(out),
+                    "--threads", "1"], folder / "home")
+    return {"folder": folder, "data": data, "out": out, "run": done}
+
+
+def test_train_writes_a_checked_bundle(trained: dict[str, Any]) -> None:
+    done = trained["run"]
+    assert done.returncode == 0, done.stderr
+    assert "Decision tree" in done.stdout and "Baseline" in done.stdout
+    assert "Check passed" in done.stdout and str(trained["out"]) in done.stdout
+    with zipfile.ZipFile(trained["out"]) as archive:
+        metadata = json.loads(archive.read("metadata.json"))
+    assert metadata["hyperparameters"]["max_depth"] == 3 and metadata["random_seed"] == 7
+    assert metadata["requirements"] == {"problem_type": "classification"}
+
+
+def test_predict_check_and_reproduce(trained: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    home, out, data = trained["folder"] / "home", str(trained["out"]), str(trained["data"])
+    done = run_cli(["predict", out, data], home)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "prediction,probability_no,probability_yes" and len(lines) == 201
+    monkeypatch.setenv("DOJO_HOME", str(home))  # the key the bundle was signed with
+    target = trained["folder"] / "predictions.csv"
+    assert cli.main(["predict", out, data, "-o", str(target)]) == 0
+    assert target.read_text().splitlines() == lines
+    assert cli.main(["check", out]) == 0
+    assert "Check passed" in capsys.readouterr().out
+    assert cli.main(["reproduce", out, data, "--threads", "1"]) == 0
+    assert "identical" in capsys.readouterr().out
+
+
+def test_tampered_bundle_is_refused_by_check_and_predict(
+        trained: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = trained["folder"]
+    tampered = folder / "tampered.zip"
+    with zipfile.ZipFile(trained["out"]) as source, zipfile.ZipFile(tampered, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            target.writestr(name, content + b" " if name == "README.md" else content)
+    done = run_cli(["check", str(tampered)], folder / "home")
+    assert done.returncode == 2 and "DOJO_SIGNING_KEY" in done.stderr
+    assert_one_line(done.stderr)
+    monkeypatch.setenv("DOJO_HOME", str(folder / "home"))
+    assert cli.main(["predict", str(tampered), str(trained["data"])]) == 2
+    assert "signature" in capsys.readouterr().err
+
+
+def test_predict_with_missing_columns_exits_2(trained: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    partial = trained["folder"] / "partial.csv"
+    partial.write_text("x1\n1.0\n")
+    monkeypatch.setenv("DOJO_HOME", str(trained["folder"] / "home"))
+    assert cli.main(["predict", str(trained["out"]), str(partial)]) == 2
+    err = capsys.readouterr().err
+    assert "x2" in err and "colour" in err
+    assert_one_line(err)
+
+
+def test_default_bundle_path_is_under_dojo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOJO_HOME", str(tmp_path))
+    path = cli.bundle_path(None, "my data.csv", "lightgbm")
+    assert path.parent == tmp_path / "bundles"
+    assert re.fullmatch(r"my_data-lightgbm-\d{8}T\d{6}Z\.zip", path.name)
+    assert cli.bundle_path(str(tmp_path), "d.csv", "ridge").parent == tmp_path
+
+
+def test_all_candidates_failing_reports_the_first_failure() -> None:
+    failed = CandidateResult(key="svm", algorithm_id="svm", name={"en": "SVM"},
+                             library="scikit-learn", hyperparameters={},
+                             error=Message("train.candidate_failed", {"reason": "boom"}))
+    with pytest.raises(DojoError) as caught:
+        cli.pick_best([failed], "classification")
+    assert caught.value.key == "train.candidate_failed" and "boom" in caught.value.message()
+
+
+def test_cli_and_bundle_keys_exist_in_both_languages() -> None:
+    sources = [ROOT / "core" / name for name in ("cli.py", "bundle.py", "signing.py")]
+    keys = set()
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        keys |= set(re.findall(r"""(?:DojoError|Message|\bt)\(\s*["']((?:cli|bundle)\.[\w.]+)""",
+                               text))
+        for prefix in re.findall(r"""t\(f["']((?:cli|bundle)\.[\w.]+)\{""", text):
+            keys |= {key for key in catalog() if key.startswith(prefix)}
+    assert len(keys) > 40
+    for key in keys:
+        entry = catalog().get(key)
+        assert entry and entry.get("en") and entry.get("ja"), key
+        assert placeholders(entry["en"]) == placeholders(entry["ja"]), key
+
+
+# --- the workshop's real data -------------------------------------------------------
+
+def _beats_baseline(bundle_path: Path) -> bool:
+    with zipfile.ZipFile(bundle_path) as archive:
+        metadata = json.loads(archive.read("metadata.json"))
+    metric = PRIMARY_METRIC[metadata["task"]]
+    model = metadata["metrics"]["test"][metric]
+    baseline = metadata["baseline"]["metrics"]["test"][metric]
+    return model > baseline if higher_is_better(metric) else model < baseline
+
+
+@pytest.mark.parametrize("file_name, target, algorithms", [
+    ("churn.txt", "Churn?", "lightgbm"),
+    ("house_prices.csv", "SalePrice", "ridge"),
+])
+def test_real_data_trains_checks_and_beats_the_baseline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, file_name: str, target: str,
+        algorithms: str) -> None:
+    if not SHARED_DATA.exists():
+        pytest.skip("the workshop data folder ../shared/data is not present")
+    out = tmp_path / "real.zip"
+    done = run_cli(["train", str(SHARED_DATA / file_name), "--target", target,
+                    "--algorithms", algorithms, "--out", str(out), "--threads", "1"],
+                   tmp_path / "home")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Check passed" in done.stdout
+    monkeypatch.setenv("DOJO_HOME", str(tmp_path / "home"))  # the key it was signed with
+    assert cli.main(["check", str(out)]) == 0
+    assert _beats_baseline(out)
