@@ -91,8 +91,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def measure_latency(pipeline: Any, X: pd.DataFrame, max_rows: int = 200,
-                    budget_seconds: float = 1.5) -> dict[str, float]:
+def measure_latency(pipeline: Any, X: pd.DataFrame, max_rows: int = 60,
+                    budget_seconds: float = 0.5) -> dict[str, float]:
     """Single-row predict latency p50/p95 in ms, over up to ``max_rows`` distinct rows."""
     if len(X) == 0:
         return {}
@@ -103,7 +103,7 @@ def measure_latency(pipeline: Any, X: pd.DataFrame, max_rows: int = 200,
         start = time.perf_counter()
         pipeline.predict(row)
         samples.append((time.perf_counter() - start) * 1000)
-        if i >= 20 and time.perf_counter() > deadline:
+        if i >= 10 and time.perf_counter() > deadline:
             break
     return {"latency_p50_ms": float(np.percentile(samples, 50)),
             "latency_p95_ms": float(np.percentile(samples, 95)),

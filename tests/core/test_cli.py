@@ -98,20 +98,46 @@ IN_PROCESS_CASES: dict[str, Case] = {
 }
 
 
+REAL_DATA = {"churn.txt": ("Churn?", "lightgbm"), "house_prices.csv": ("SalePrice", "ridge")}
+
+
 @pytest.fixture(scope="module")
 def error_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp("errors")
     return folder, _error_files(folder)
 
 
-@pytest.fixture(scope="module")
-def error_runs(error_folder: tuple[Path, str]) -> dict[str, Any]:
-    """Every subprocess case, run in parallel: each one is a fresh interpreter."""
+def _planned_runs(root: Path, error_folder: tuple[Path, str]) -> dict[str, tuple]:
+    """name -> (args, DOJO_HOME, extra env) of every ``python -m core`` run of this module."""
     folder, good = error_folder
+    plan: dict[str, tuple] = {}
+    if SHARED_DATA.exists():
+        for name, (target, algorithm) in REAL_DATA.items():
+            plan[name] = (["train", str(SHARED_DATA / name), "--target", target, "--algorithms",
+                           algorithm, "--out", str(root / f"{name}.zip"), "--threads", "1"],
+                          root / "home", {})
+    (root / "card.json").write_text(json.dumps({"problem_type": "classification"}))
+    plan["tiny"] = (["train", str(tiny_csv(root, make_classification_frame(200))), "--target",
+                     "label", "--algorithms", "decision_tree", "--params",
+                     '{"decision_tree": {"max_depth": 3}}', "--seed", "7", "--requirements",
+                     str(root / "card.json"), "--out", str(root / "model.zip"), "--threads", "1"],
+                    root / "home", {})
+    for name, (make, env) in SUBPROCESS_CASES.items():
+        plan[name] = (make(folder, good), folder / "home", env)
+    return plan
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory,
+         error_folder: tuple[Path, str]) -> dict[str, Any]:
+    """Every subprocess of the module, started together so they share the cores;
+    each is a fresh interpreter, as a user's command would be."""
+    root = tmp_path_factory.mktemp("runs")
+    plan = _planned_runs(root, error_folder)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        futures = {name: pool.submit(run_cli, make(folder, good), folder / "home", env)
-                   for name, (make, env) in SUBPROCESS_CASES.items()}
-        return {name: future.result() for name, future in futures.items()}
+        futures = {name: pool.submit(run_cli, args, home, env)
+                   for name, (args, home, env) in plan.items()}
+        return {"root": root, **{name: future.result() for name, future in futures.items()}}
 
 
 def assert_one_line(stderr: str) -> None:
@@ -123,8 +149,8 @@ def assert_one_line(stderr: str) -> None:
 
 
 @pytest.mark.parametrize("case", list(SUBPROCESS_CASES))
-def test_bad_input_exits_2_with_one_line(error_runs: dict[str, Any], case: str) -> None:
-    done = error_runs[case]
+def test_bad_input_exits_2_with_one_line(runs: dict[str, Any], case: str) -> None:
+    done = runs[case]
     assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
     assert_one_line(done.stderr)
 
@@ -137,11 +163,11 @@ def test_more_bad_input_exits_2_with_one_line(error_folder: tuple[Path, str], ca
     assert_one_line(capsys.readouterr().err)
 
 
-def test_error_messages_name_the_problem(error_runs: dict[str, Any], error_folder: tuple[Path, str],
+def test_error_messages_name_the_problem(runs: dict[str, Any], error_folder: tuple[Path, str],
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    assert "nope" in error_runs["missing target"].stderr
-    assert "depth" in error_runs["unknown param"].stderr
-    assert "deep_magic" in error_runs["unknown algorithm"].stderr
+    assert "nope" in runs["missing target"].stderr
+    assert "depth" in runs["unknown param"].stderr
+    assert "deep_magic" in runs["unknown algorithm"].stderr
     folder, good = error_folder
     cli.main(IN_PROCESS_CASES["bad requirements"](folder, good))
     assert "card.json" in capsys.readouterr().err
@@ -161,16 +187,10 @@ def test_japanese_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 # --- the happy path ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    folder = tmp_path_factory.mktemp("train")
-    data = tiny_csv(folder, make_classification_frame(200))
-    (folder / "card.json").write_text(json.dumps({"problem_type": "classification"}))
-    out = folder / "model.zip"
-    done = run_cli(["train", str(data), "--target", "label", "--algorithms", "decision_tree",
-                    "--params", '{"decision_tree": {"max_depth": 3}}', "--seed", "7",
-                    "--requirements", str(folder / "card.json"), "--out", str(out),
-                    "--threads", "1"], folder / "home")
-    return {"folder": folder, "data": data, "out": out, "run": done}
+def trained(runs: dict[str, Any]) -> dict[str, Any]:
+    root = runs["root"]
+    return {"folder": root, "data": root / "tiny.csv", "out": root / "model.zip",
+            "run": runs["tiny"]}
 
 
 def test_train_writes_a_checked_bundle(trained: dict[str, Any]) -> None:
@@ -273,21 +293,13 @@ def _beats_baseline(bundle_path: Path) -> bool:
     return model > baseline if higher_is_better(metric) else model < baseline
 
 
-@pytest.mark.parametrize("file_name, target, algorithms", [
-    ("churn.txt", "Churn?", "lightgbm"),
-    ("house_prices.csv", "SalePrice", "ridge"),
-])
-def test_real_data_trains_checks_and_beats_the_baseline(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, file_name: str, target: str,
-        algorithms: str) -> None:
+@pytest.mark.parametrize("file_name", list(REAL_DATA))
+def test_real_data_trains_checks_and_beats_the_baseline(runs: dict[str, Any],
+                                                        file_name: str) -> None:
     if not SHARED_DATA.exists():
         pytest.skip("the workshop data folder ../shared/data is not present")
-    out = tmp_path / "real.zip"
-    done = run_cli(["train", str(SHARED_DATA / file_name), "--target", target,
-                    "--algorithms", algorithms, "--out", str(out), "--threads", "1"],
-                   tmp_path / "home")
+    done = runs[file_name]
     assert done.returncode == 0, done.stderr[-3000:]
+    # train ends with the same check as `python -m core check`, in a clean process.
     assert "Check passed" in done.stdout
-    monkeypatch.setenv("DOJO_HOME", str(tmp_path / "home"))  # the key it was signed with
-    assert cli.main(["check", str(out)]) == 0
-    assert _beats_baseline(out)
+    assert _beats_baseline(runs["root"] / f"{file_name}.zip")
