@@ -49,7 +49,7 @@ def shape_verdicts(card: RequirementsCard, algorithm_id: str, profile) -> dict[s
 SIZE_RULES = {"train_meets", "train_risky", "train_fails", "large", "small"}
 
 
-# --- the documented examples --------------------------------------------------------------------
+# --- the documented examples ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_owing_readable_rules_ranks_the_tree_and_linear_models_first(task: str) -> None:
@@ -87,7 +87,7 @@ def test_dimensionality_reduction_covers_the_chapter_methods() -> None:
     assert ids[-1] == "tsne"     # cannot place new rows
 
 
-# --- catalog first ------------------------------------------------------------------------------
+# --- catalog first -------------------------------------------------------------------------------
 
 def test_a_catalog_entry_wins_over_the_advisory_table(monkeypatch: pytest.MonkeyPatch) -> None:
     spec = dataclasses.replace(catalog.get("decision_tree"), id="kmeans", tasks=("clustering",))
@@ -104,7 +104,7 @@ def test_unsupervised_table_is_complete() -> None:
         assert facts.names["en"] and facts.names["ja"] and cost_model.known(facts.id)
 
 
-# --- rule: explanation --------------------------------------------------------------------------
+# --- rule: explanation ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("owed, algorithm_id, expected", [
     ("rules", "decision_tree", "meets"),
@@ -124,7 +124,7 @@ def test_no_explanation_reason_when_none_is_stated() -> None:
     assert verdicts(RequirementsCard("classification"), "mlp", "explanation") == []
 
 
-# --- rule: speed ----------------------------------------------------------------------------------
+# --- rule: speed ---------------------------------------------------------------------------------
 
 def test_knn_latency_reason_has_the_numbers() -> None:
     card = RequirementsCard("classification", speed=Speed(latency_ms=5),
@@ -134,6 +134,7 @@ def test_knn_latency_reason_has_the_numbers() -> None:
     expected_ms = cost_model.latency_ms("knn", 200_000, 20)
     assert reason.verdict == ("fails" if expected_ms > 7.5 else reason.verdict)
     assert text.startswith("k-nearest neighbours scans the training set")
+    assert "support vectors" in reasons_of(card, "svm", "speed")[0].text("en")
     assert "200,000 rows" in text and "your 5 ms budget" in text
     assert "学習データを走査" in reason.text("ja")
 
@@ -214,7 +215,7 @@ def test_gpu_note_for_libraries_with_a_gpu_build() -> None:
     assert verdicts(card, "ridge" if False else "logistic_regression", "environment") == []
 
 
-# --- rule: data -----------------------------------------------------------------------------------
+# --- rule: data ----------------------------------------------------------------------------------
 
 def test_training_time_thresholds() -> None:
     small = RequirementsCard("classification", data=DataSize(rows=5_000, features=20))
@@ -284,7 +285,7 @@ def test_card_size_wins_over_the_profile() -> None:
     assert data_facts(RequirementsCard("regression")).assumed
 
 
-# --- rule: accuracy --------------------------------------------------------------------------------
+# --- rule: accuracy ------------------------------------------------------------------------------
 
 def test_accuracy_rule() -> None:
     card = RequirementsCard("classification", accuracy=Accuracy("f1", 0.8))
@@ -296,7 +297,7 @@ def test_accuracy_rule() -> None:
                     "lightgbm", "accuracy") == []
 
 
-# --- output contract --------------------------------------------------------------------------------
+# --- output contract -----------------------------------------------------------------------------
 
 def test_json_matches_the_design_contract() -> None:
     card = RequirementsCard("classification", speed=Speed(latency_ms=5), explanation="rules",
@@ -336,7 +337,7 @@ def test_top_picks_are_trainable_and_fail_nothing() -> None:
     assert top_picks(advise(RequirementsCard("clustering"))) == []
 
 
-# --- the command -------------------------------------------------------------------------------------
+# --- the command ---------------------------------------------------------------------------------
 
 def test_advise_command_with_a_card(tmp_path: Path) -> None:
     path = save_card(RequirementsCard("classification", explanation="rules"), tmp_path / "r.json")

@@ -13,12 +13,12 @@ from core.scorecard import (Scorecard, build_scorecards, peak_inference_mb, pric
 from core.training import CandidateResult, prepare_setup, train_candidates
 from tests.core.conftest import make_classification_frame, make_regression_frame
 
-FAST = {"lightgbm": {"n_estimators": 30}, "random_forest": {"n_estimators": 20}}
+FAST = {"lightgbm": {"n_estimators": 30}, "random_forest": {"n_estimators": 10}}
 
 
 @pytest.fixture(scope="module")
 def trained() -> tuple:
-    loaded = LoadedData(frame=make_classification_frame(300), name="t.csv", sha256="0" * 64,
+    loaded = LoadedData(frame=make_classification_frame(200), name="t.csv", sha256="0" * 64,
                         file_format="csv")
     setup = prepare_setup(loaded, "label", n_jobs=2)
     results = train_candidates(setup, ["logistic_regression", "decision_tree", "lightgbm",
@@ -115,10 +115,10 @@ def test_model_size_and_memory_against_an_edge_budget(trained: tuple) -> None:
 
 def test_memory_batch_follows_the_stated_batch(trained: tuple) -> None:
     setup, _ = trained
-    card = card_with(speed=Speed(mode="batch", items=50, window_minutes=10),
+    card = card_with(speed=Speed(mode="batch", items=30, window_minutes=10),
                      environment=Environment(location="edge", max_memory_mb=1000))
     line = score_candidate(result_of(trained, "lightgbm"), card, setup).line("memory")
-    assert "50 row(s)" in line.text("en")
+    assert "30 row(s)" in line.text("en")
 
 
 def test_peak_inference_memory_is_measured(trained: tuple) -> None:
