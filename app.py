@@ -1,0 +1,28 @@
+"""Model Dojo's entry point: page config, navigation over pages/, and the sidebar.
+
+Run with ``streamlit run app.py``. This file only routes; the pages do the work.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.i18n import LANGUAGE_NAMES, tr
+from ui.nav import build_pages, render_progress
+from ui.state import get_state
+from ui.widgets import seed
+
+st.set_page_config(page_title="Model Dojo", page_icon=":material/school:", layout="wide")
+
+state = get_state()
+seed("language", state.language, options=list(LANGUAGE_NAMES))
+state.language = st.session_state["language"]   # the user's latest pick, before any text is drawn
+
+navigation = st.navigation(build_pages())
+with st.sidebar:
+    st.selectbox(tr("app.sidebar.language"), options=list(LANGUAGE_NAMES),
+                 format_func=LANGUAGE_NAMES.__getitem__, key="language")
+    progress = st.empty()
+navigation.run()
+with progress.container():   # drawn after the page, so it reflects what the page just did
+    render_progress(state)

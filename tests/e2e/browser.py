@@ -1,0 +1,113 @@
+"""Helpers for driving the app in Chromium: start a server, wait for reruns, find keyed widgets."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SERVER_START_SECONDS = 60
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(dojo_home: Path, port: int, log_path: Path) -> subprocess.Popen:
+    """``streamlit run app.py`` on ``port`` with its own DOJO_HOME; waits until healthy."""
+    env = {**os.environ, "DOJO_HOME": str(dojo_home), "PYTHONUNBUFFERED": "1"}
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early; see {log_path}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError(f"streamlit did not start in {SERVER_START_SECONDS} s; see {log_path}")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+IDLE_SCRIPT = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app && app.getAttribute('data-test-script-state') === 'notRunning'
+      && !document.querySelector('[data-stale="true"]');
+}"""
+
+
+def wait_idle(page, timeout: float = 60.0) -> None:
+    """Wait until the script run triggered by the last action (and any follow-up) ended."""
+    time.sleep(0.4)
+    for _ in range(2):  # a run may end in st.rerun()/switch_page: check it stays idle
+        page.wait_for_function(IDLE_SCRIPT, timeout=timeout * 1000)
+        time.sleep(0.4)
+
+
+def key(page, name: str):
+    """The element Streamlit renders for widget/container key ``name``."""
+    return page.locator(f".st-key-{name}")
+
+
+def choose(page, widget_key: str, option_text: str) -> None:
+    """Pick ``option_text`` in the selectbox with ``widget_key``."""
+    box = key(page, widget_key).get_by_role("combobox").first
+    box.click()
+    box.fill(option_text)          # long option lists are virtualised: filter first
+    page.get_by_role("option", name=option_text, exact=True).first.click()
+    wait_idle(page)
+
+
+HEIGHT_SCRIPT = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  return Math.max(main ? main.scrollHeight : 0, document.body.scrollHeight);
+}"""
+MAX_SHOT_HEIGHT = 8000
+SKELETON_GONE = "() => !document.querySelector('[data-testid=\"stSkeleton\"]')"
+
+
+def shoot(page, name: str, folder: Path = ARTIFACTS) -> Path:
+    """A screenshot of the whole page (Streamlit scrolls inside its main area, so the
+    viewport is stretched to the content's height first)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    size = page.viewport_size or {"width": 1400, "height": 1000}
+    height = min(int(page.evaluate(HEIGHT_SCRIPT)) + 40, MAX_SHOT_HEIGHT)
+    page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+    time.sleep(0.5)
+    try:  # widgets newly in view may show a loading skeleton for a moment
+        page.wait_for_function(SKELETON_GONE, timeout=5000)
+    except Exception:  # a screenshot with a skeleton is still a useful artifact
+        pass
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+    return path

@@ -1,0 +1,121 @@
+"""The app in a real browser: the whole flow to a downloaded bundle, and every page in
+both languages without an exception."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from tests.conftest import tiny_frame
+from tests.e2e.browser import choose, key, shoot, wait_idle
+from ui.nav import available_pages
+
+EXCEPTION = '[data-testid="stException"]'
+TRAIN_SECONDS = 180
+
+
+def nav_link(page, base_url: str, url_path: str):
+    href = f"{base_url}/" if url_path == "home" else f"{base_url}/{url_path}"
+    return page.locator(f'a[data-testid="stSidebarNavLink"][href="{href}"]')
+
+
+def go(page, base_url: str, url_path: str) -> None:
+    nav_link(page, base_url, url_path).click()
+    wait_idle(page)
+
+
+def no_exception(page) -> None:
+    count = page.locator(EXCEPTION).count()
+    assert count == 0, page.locator(EXCEPTION).first.inner_text()
+
+
+def upload_file(page, widget_key: str, path: Path) -> None:
+    key(page, widget_key).locator('input[type="file"]').set_input_files(str(path))
+    wait_idle(page)
+
+
+def train_and_wait(page) -> None:
+    key(page, "train_button").locator("button").click()
+    page.wait_for_selector(".st-key-leaderboard", timeout=TRAIN_SECONDS * 1000)
+    wait_idle(page)
+
+
+def download(page, widget_key: str, folder: Path) -> Path:
+    with page.expect_download() as info:
+        key(page, widget_key).locator("button").click()
+    target = folder / info.value.suggested_filename
+    info.value.save_as(str(target))
+    return target
+
+
+def run_predict_py(bundle: Path, rows: Path, folder: Path) -> pd.DataFrame:
+    """Unzip the bundle and run its predict.py on ``rows`` in a separate process."""
+    unpacked = folder / "bundle"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(unpacked)
+    done = subprocess.run([sys.executable, "predict.py", str(rows), "-o", "out.csv"],
+                          cwd=unpacked, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return pd.read_csv(unpacked / "out.csv")
+
+
+def test_upload_to_downloaded_bundle_then_predict_py(page, server, tmp_path: Path) -> None:
+    url = server["url"]
+    data = tmp_path / "customers.csv"
+    tiny_frame(rows=120).to_csv(data, index=False)
+    page.goto(url)
+    wait_idle(page)
+    go(page, url, "data")
+    upload_file(page, "data_upload", data)
+    choose(page, "target_column", "label")
+    no_exception(page)
+    go(page, url, "train")
+    train_and_wait(page)
+    no_exception(page)
+    shoot(page, "flow-train-leaderboard")
+    go(page, url, "export")
+    page.wait_for_selector(".st-key-bundle_download")
+    bundle = download(page, "bundle_download", tmp_path)
+    assert zipfile.is_zipfile(bundle)
+    go(page, url, "predict")
+    upload_file(page, "predict_upload", data)
+    no_exception(page)
+    from_app = pd.read_csv(download(page, "predictions_download", tmp_path), encoding="utf-8-sig")
+    from_bundle = run_predict_py(bundle, data, tmp_path)
+    assert len(from_bundle) == len(from_app) == 120
+    assert list(from_bundle["prediction"]) == list(from_app["prediction"])
+    assert set(from_bundle["prediction"]) <= {"yes", "no"}
+
+
+def test_every_page_renders_in_both_languages(page, server) -> None:
+    url = server["url"]
+    page.goto(url)
+    wait_idle(page)
+    key(page, "start_sample").locator("button").click()
+    wait_idle(page)
+    go(page, url, "train")
+    train_and_wait(page)
+    for language, label in (("en", "English"), ("ja", "日本語")):
+        choose(page, "language", label)
+        for spec in available_pages():
+            go(page, url, spec.url_path)
+            no_exception(page)
+            assert page.locator('[data-testid="stMain"] h1').count() >= 1, spec.url_path
+            shoot(page, f"page-{spec.url_path}-{language}")
+    assert "学習" in page.locator('[data-testid="stSidebarNav"]').inner_text()
+
+
+def test_a_broken_upload_shows_a_message_not_a_traceback(page, server, tmp_path: Path) -> None:
+    url = server["url"]
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"\x00\x01 definitely not a spreadsheet")
+    page.goto(url)
+    wait_idle(page)
+    go(page, url, "data")
+    upload_file(page, "data_upload", broken)
+    no_exception(page)
+    assert page.locator('[data-testid="stAlertContentError"]').count() >= 1
