@@ -6,7 +6,7 @@ and are estimates, said as such wherever they are shown.
 
 from __future__ import annotations
 
-from core import cost_model
+from core import catalog, cost_model
 from core.i18n import Message
 
 SLOW_TRAIN_SECONDS = 60.0
@@ -31,13 +31,14 @@ def slow_choice_warnings(algorithm_ids: list[str], rows: int, features: int) -> 
     """A warning per algorithm whose estimated training time or latency is high."""
     warnings: list[Message] = []
     for algorithm_id in algorithm_ids:
+        name = catalog.get(algorithm_id).names
         seconds = estimate_train_seconds(algorithm_id, rows, features)
         if seconds is not None and seconds > SLOW_TRAIN_SECONDS:
             warnings.append(Message("costs.slow_training", {
-                "algorithm": algorithm_id, "rows": f"{rows:,}",
+                "algorithm": name, "rows": f"{rows:,}",
                 "minutes": f"{seconds / 60:.0f}" if seconds >= 60 else "1"}))
         latency = estimate_latency_ms(algorithm_id, rows, features)
         if latency is not None and latency > SLOW_LATENCY_MS:
             warnings.append(Message("costs.slow_latency", {
-                "algorithm": algorithm_id, "rows": f"{rows:,}", "ms": f"{latency:.0f}"}))
+                "algorithm": name, "rows": f"{rows:,}", "ms": f"{latency:.0f}"}))
     return warnings

@@ -58,10 +58,18 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def _localized(value: Any, lang: str) -> Any:
+    """A parameter given in several languages ({"en": ..., "ja": ...}) in ``lang``."""
+    if isinstance(value, dict) and DEFAULT_LANGUAGE in value:
+        return value.get(lang) or value[DEFAULT_LANGUAGE]
+    return value
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     """The text of ``key`` in ``lang`` with its placeholders filled.
 
-    A key missing from the catalog returns the key itself, so a page never breaks;
+    A parameter may itself be a ``{"en": ..., "ja": ...}`` dict (e.g. an algorithm's display
+    names). A key missing from the catalog returns the key itself, so a page never breaks;
     the locale tests make sure that never ships.
     """
     entry = catalog().get(key)
@@ -69,6 +77,6 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
         return key
     text = entry.get(lang) or entry.get(DEFAULT_LANGUAGE, key)
     try:
-        return text.format(**params)
+        return text.format(**{name: _localized(value, lang) for name, value in params.items()})
     except (KeyError, IndexError, ValueError):
         return text

@@ -20,3 +20,9 @@ def test_dojo_error_carries_a_translated_message() -> None:
 
 def test_placeholders() -> None:
     assert placeholders("a {x} b {y}") == {"x", "y"}
+
+
+def test_parameters_given_in_both_languages_follow_the_language() -> None:
+    names = {"en": "k-nearest neighbours", "ja": "k 近傍法"}
+    assert "k 近傍法" in t("catalog.unknown_algorithm", "ja", algorithm=names, known="-")
+    assert "k-nearest" in t("catalog.unknown_algorithm", "en", algorithm=names, known="-")
