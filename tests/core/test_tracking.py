@@ -176,38 +176,28 @@ def test_a_job_that_dies_leaves_its_started_run_interrupted(store: Path) -> None
     assert tracking.get_run(run["run_id"])["tags"]["status"] == "interrupted"
 
 
-def test_runs_survive_their_process_and_a_crash_shows_as_interrupted(
-        store: Path, worker_script: Path) -> None:
-    done = start_worker(worker_script, worker_env(store), "old", 3, 0, "crash")
-    _, stderr = done.communicate(timeout=120)
-    assert done.returncode == 1, stderr
-    runs = tracking.list_runs()   # this process never wrote them
-    by_key = dict(zip(runs["candidate_key"], runs["status"]))
-    assert by_key == {"old-0": "finished", "old-1": "finished", "old-2": "finished",
-                      "doomed": "interrupted"}
-    tracking.flush(60)            # the stale run is closed in the store too
-    doomed = runs[runs["candidate_key"] == "doomed"]["run_id"].iloc[0]
-    assert tracking.get_run(doomed)["tags"]["status"] == "interrupted"
-
-
-def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path, worker_script: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    # A brand-new store: both processes also race to create MLflow's tables.
+def test_two_processes_writing_at_once_lose_nothing_and_a_crash_shows_as_interrupted(
+        tmp_path: Path, worker_script: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A brand-new store: both processes also race to create MLflow's tables. "left" exits
+    # normally without flushing (the exit hook writes its queue); "right" dies mid-candidate.
     home = tmp_path / "shared_home"
     home.mkdir()
     monkeypatch.setenv("DOJO_HOME", str(home))
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     start = time.time() + 1.0
-    workers = [start_worker(worker_script, worker_env(home), name, 6, start)
-               for name in ("left", "right")]
-    for worker in workers:   # they exit without flushing: the exit hook writes the queue
-        _, stderr = worker.communicate(timeout=120)
-        assert worker.returncode == 0, stderr
-    runs = tracking.list_runs()
-    assert sorted(runs["candidate_key"]) == sorted(
-        [f"{name}-{i}" for name in ("left", "right") for i in range(6)])
-    assert set(runs["status"]) == {"finished"}
-    assert runs["metrics.validation_rmse"].notna().all()
+    workers = {name: start_worker(worker_script, worker_env(home), name, 6, start, mode)
+               for name, mode in (("left", "exit"), ("right", "crash"))}
+    for name, worker in workers.items():
+        _, stderr = worker.communicate(timeout=180)
+        assert worker.returncode == (0 if name == "left" else 1), stderr
+    runs = tracking.list_runs()   # this process wrote none of them: they outlived their writers
+    statuses = dict(zip(runs["candidate_key"], runs["status"]))
+    assert statuses == {**{f"{name}-{i}": "finished" for name in workers for i in range(6)},
+                        "doomed": "interrupted"}
+    assert runs["metrics.validation_rmse"].notna().sum() == 12
+    tracking.flush(60)            # the stale run is closed in the store too
+    doomed = runs[runs["candidate_key"] == "doomed"]["run_id"].iloc[0]
+    assert tracking.get_run(doomed)["tags"]["status"] == "interrupted"
 
 
 def free_port() -> int:
@@ -275,6 +265,7 @@ def test_a_run_restores_with_its_job(trained: tuple[Path, LoadedData, list]) -> 
     assert again.metrics["validation"]["f1_macro"] == original.metrics["validation"]["f1_macro"]
     X, _ = restored.setup.part("validation")
     assert (again.pipeline.predict(X) == original.pipeline.predict(X)).all()
+    assert tracking.job_of(again) == tracking.job_of(original) == runs["job"].iloc[0]
 
 
 def test_restoring_refuses_other_data_and_runs_without_bundles(
@@ -315,6 +306,7 @@ def test_an_altered_bundle_in_the_store_is_refused(
         trained: tuple[Path, LoadedData, list]) -> None:
     # Runs last among the restore tests: it alters the shared store.
     home = trained[0]
+    shutil.rmtree(home / "restored", ignore_errors=True)   # earlier tests' downloads
     runs = tracking.list_runs({"algorithm": "logistic_regression"})
     artifact = next((home / "mlartifacts").rglob("model-logistic_regression.zip"))
     with zipfile.ZipFile(artifact) as archive:
@@ -326,3 +318,13 @@ def test_an_altered_bundle_in_the_store_is_refused(
     with pytest.raises(DojoError) as refused:
         tracking.restore_run(runs["run_id"].iloc[0])
     assert refused.value.key == "bundle.bad_signature"
+
+
+def test_test_scores_added_later_reach_the_run(store: Path) -> None:
+    record_fake(fake_setup(), "later")
+    scored = fake_result("later")
+    scored.metrics["test"] = {"rmse": 2.5}
+    tracking.record_test_scores(scored, job="job-1")
+    tracking.flush(60)
+    run = tracking.list_runs().iloc[0]
+    assert run["metrics.test_rmse"] == 2.5 and run["metrics.validation_rmse"] == 1.5
