@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 import core
-from core import predict_template, signing
+from core import predict_template, signing, unsupervised
 from core.errors import DojoError
 from core.i18n import DEFAULT_LANGUAGE, Message, t
 
@@ -70,6 +70,7 @@ class LoadedBundle:
     pipeline: Any
     metadata: dict[str, Any]
     path: Path | None = None
+    embedding: pd.DataFrame | None = None   # stored coordinates (t-SNE cannot transform)
 
 
 @dataclass
@@ -238,8 +239,7 @@ def build_metadata(setup: Any, result: Any, model_size_bytes: int, baseline: Any
         "python": platform.python_version(),
         "libraries": library_versions(result.pipeline, result.library),
         "random_seed": setup.seed, "threads": setup.n_jobs,
-        "task": setup.task, "target": setup.target,
-        "classes": setup.classes,
+        **_task_section(setup),
         "algorithm": {"id": result.algorithm_id, "key": result.key,
                       "name": result.name.get("en", result.algorithm_id),
                       "names": result.name, "library": result.library},
@@ -252,7 +252,24 @@ def build_metadata(setup: Any, result: Any, model_size_bytes: int, baseline: Any
         "timings": result.timings, "model_size_bytes": model_size_bytes,
     }
     _add_optional(metadata, requirements, scorecard, decision_threshold)
+    if unsupervised.is_unsupervised(setup.task):
+        metadata["unsupervised"] = _unsupervised_section(setup, result)
     return json_safe(metadata)
+
+
+def _task_section(setup: Any) -> dict[str, Any]:
+    """task, target and classes; without a target, a column given anyway only coloured the
+    plots, so it is no target (the "unsupervised" section names it)."""
+    if unsupervised.is_unsupervised(setup.task):
+        return {"task": setup.task, "target": None, "classes": None}
+    return {"task": setup.task, "target": setup.target, "classes": setup.classes}
+
+
+def _unsupervised_section(setup: Any, result: Any) -> dict[str, Any]:
+    """What predict.py outputs without a target, and whether it can place new rows."""
+    stored = not unsupervised.can_score_new_rows(result.pipeline, setup.task)
+    return unsupervised.bundle_facts(setup, result,
+                                     predict_template.EMBEDDING_FILE if stored else None)
 
 
 def _add_optional(metadata: dict[str, Any], requirements: Any, scorecard: Any,
@@ -277,28 +294,57 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def _sample_rows(setup: Any) -> pd.DataFrame:
-    """Up to SAMPLE_ROWS raw validation rows (train rows when there is no validation part)."""
-    for part in ("validation", "train"):
+def _sample_rows(setup: Any, metadata: dict[str, Any]) -> pd.DataFrame:
+    """Up to SAMPLE_ROWS raw validation rows (train rows when there is no validation part,
+    or when the model only knows its training rows, as t-SNE does)."""
+    parts = (("validation", "train") if predict_template.transforms_new_rows(metadata)
+             else ("train",))
+    for part in parts:
         features, _ = setup.part(part)
         if len(features):
             return features.head(SAMPLE_ROWS)
     raise DojoError("bundle.no_sample_rows")
 
 
-def sample_files(setup: Any, pipeline: Any, metadata: dict[str, Any]) -> tuple[bytes, bytes]:
+def sample_files(setup: Any, pipeline: Any, metadata: dict[str, Any],
+                 embedding: pd.DataFrame | None = None) -> tuple[bytes, bytes]:
     """sample_input.csv and sample_predictions.csv.
 
     The predictions are made on the rows as read back from sample_input.csv, by the
     same code predict.py runs, so ``check`` can demand they match exactly.
     """
-    sample_input = _csv_bytes(_sample_rows(setup))
+    sample_input = _csv_bytes(_sample_rows(setup, metadata))
     read_back = predict_template.read_delimited(sample_input, metadata)
     try:
-        predictions = predict_template.predict(read_back, pipeline, metadata)
+        predictions = predict_template.predict(read_back, pipeline, metadata, embedding)
     except predict_template.InputError as exc:
         raise DojoError("bundle.cannot_predict", detail=str(exc)) from exc
     return sample_input, _csv_bytes(predictions)
+
+
+def embedding_csv(setup: Any, pipeline: Any, metadata: dict[str, Any]) -> bytes:
+    """extras/embedding.csv for a model that cannot transform new rows (t-SNE): the
+    coordinates of each training row, keyed by predict.py's fingerprint of that row."""
+    X, _ = setup.part("train")
+    features = predict_template.prepare_features(X, metadata)
+    table = unsupervised.fitted_embedding(setup, pipeline)
+    table.index = pd.Index(predict_template.row_keys(pipeline, features),
+                           name=predict_template.ROW_KEY)
+    table = table[~table.index.duplicated()]
+    return table.to_csv(lineterminator="\n").encode("utf-8")
+
+
+def _with_embedding(setup: Any, result: Any, metadata: dict[str, Any],
+                    extra_files: dict[str, bytes] | None
+                    ) -> tuple[dict[str, bytes], pd.DataFrame | None]:
+    """The extra files plus extras/embedding.csv for a model that cannot transform new rows,
+    and that embedding as predict.py will read it (None for every other model)."""
+    files = dict(extra_files or {})
+    if predict_template.transforms_new_rows(metadata):
+        return files, None
+    stored = embedding_csv(setup, result.pipeline, metadata)
+    files[predict_template.EMBEDDING_FILE] = stored
+    return files, predict_template.read_embedding(stored)
 
 
 def dump_model(pipeline: Any) -> bytes:
@@ -336,7 +382,8 @@ def _card_purpose(meta: dict[str, Any], lang: str) -> list[str]:
               "target": meta["target"], "data": meta["data"]["name"],
               "rows": meta["data"]["rows"], "app_version": meta["app_version"],
               "created_at": meta["created_at"]}
-    key = "bundle.readme.purpose" if meta["target"] is not None else "bundle.readme.purpose_no_target"
+    has_target = meta["target"] is not None and meta.get("unsupervised") is None
+    key = "bundle.readme.purpose" if has_target else "bundle.readme.purpose_no_target"
     lines = [t("bundle.readme.title", lang, **params), "",
              t("bundle.readme.purpose_heading", lang), "", t(key, lang, **params)]
     if meta.get("decision_threshold") is not None:
@@ -357,8 +404,14 @@ def _card_schema(meta: dict[str, Any], lang: str) -> list[str]:
 
 def _card_usage(meta: dict[str, Any], lang: str) -> list[str]:
     output_key = {"classification": "bundle.readme.output_classification",
+                  "clustering": "unsupervised.readme.output_clusters",
                   "dimensionality_reduction": "bundle.readme.output_components"}
-    return ["", t("bundle.readme.run_heading", lang), "", t("bundle.readme.run_standalone", lang),
+    facts = meta.get("unsupervised") or {}
+    stored = ([] if facts.get("new_rows", True) else
+              ["", t("unsupervised.readme.stored_embedding", lang, file=facts.get("embedding_file"),
+                     rows=(meta["split"].get("sizes") or {}).get("train", 0))])
+    return [*stored, "", t("bundle.readme.run_heading", lang), "",
+            t("bundle.readme.run_standalone", lang),
             "", "```", "pip install -r requirements.txt",
             "python predict.py data.csv -o predictions.csv", "```", "",
             t("bundle.readme.run_dojo", lang), "", "```",
@@ -378,8 +431,11 @@ def _card_metrics(meta: dict[str, Any], lang: str) -> list[str]:
              (baseline.get("validation") or {}).get(name), (baseline.get("test") or {}).get(name)]
             for name in names]
     base_key = (meta.get("baseline") or {}).get("key", "–")
+    without_target = meta.get("unsupervised") is not None
+    intro = "unsupervised.readme.metrics_intro" if without_target else "bundle.readme.metrics_intro"
+    note = ["", t("unsupervised.readme.metrics_note", lang)] if without_target else []
     return ["", t("bundle.readme.metrics_heading", lang), "",
-            t("bundle.readme.metrics_intro", lang, baseline=base_key), "", *_table(header, rows)]
+            t(intro, lang, baseline=base_key), *note, "", *_table(header, rows)]
 
 
 def _card_timings(meta: dict[str, Any], lang: str) -> list[str]:
@@ -467,19 +523,19 @@ def write_bundle(setup: Any, result: Any, out_path: str | Path,
     model_bytes = dump_model(result.pipeline)
     metadata = build_metadata(setup, result, len(model_bytes), baseline, requirements,
                               scorecard, decision_threshold)
-    sample_input, sample_predictions = sample_files(setup, result.pipeline, metadata)
+    extras, embedding = _with_embedding(setup, result, metadata, extra_files)
+    sample_input, sample_predictions = sample_files(setup, result.pipeline, metadata, embedding)
     files = {
         MODEL_FILE: model_bytes, METADATA_FILE: metadata_bytes(metadata),
         PREDICT_FILE: Path(predict_template.__file__).read_bytes(),
         "requirements.txt": requirements_text(metadata["libraries"]).encode("utf-8"),
         "README.md": model_card(metadata, lang).encode("utf-8"),
         SAMPLE_INPUT_FILE: sample_input, SAMPLE_PREDICTIONS_FILE: sample_predictions,
-        **_extra_members(extra_files),
+        **_extra_members(extras),
     }
     files[SIGNATURE_FILE] = (signing.sign_files(files) + "\n").encode("ascii")
-    out = Path(out_path)
-    _write_zip(files, out)
-    return out
+    _write_zip(files, Path(out_path))
+    return Path(out_path)
 
 
 # --- reading and verifying ----------------------------------------------------------
@@ -568,13 +624,22 @@ def load_bundle(path: str | Path) -> LoadedBundle:
     except (ImportError, AttributeError) as exc:
         # A signed model whose classes this environment lacks (e.g. xgboost missing).
         raise DojoError("bundle.cannot_load_model", detail=str(exc)) from exc
-    return LoadedBundle(pipeline=pipeline, metadata=metadata, path=Path(path))
+    stored = files.get(predict_template.EMBEDDING_FILE)
+    embedding = None
+    if stored is not None:
+        try:
+            embedding = predict_template.read_embedding(stored)
+        except predict_template.InputError as exc:
+            raise DojoError("bundle.bad_metadata", detail=str(exc)) from exc
+    return LoadedBundle(pipeline=pipeline, metadata=metadata, path=Path(path),
+                        embedding=embedding)
 
 
 def predict_loaded(bundle: LoadedBundle, frame: pd.DataFrame) -> pd.DataFrame:
     """Predictions of a loaded bundle for ``frame`` (through predict.py's own code)."""
     try:
-        return predict_template.predict(frame, bundle.pipeline, bundle.metadata)
+        return predict_template.predict(frame, bundle.pipeline, bundle.metadata,
+                                        bundle.embedding)
     except predict_template.MissingColumnsError as exc:
         raise DojoError("bundle.missing_columns", columns=", ".join(exc.columns)) from exc
     except predict_template.InputError as exc:
@@ -770,8 +835,10 @@ def _setup_from_metadata(metadata: dict[str, Any], loaded: Any, n_jobs: int | No
     """A TrainingSetup built with the bundle's target, task, roles, split settings and seed."""
     from core import training  # training pulls in every model library; only reproduce needs it
     split = metadata["split"]
+    # A colour column given without a target was kept out of the features: keep it out again.
+    target = metadata["target"] or (metadata.get("unsupervised") or {}).get("colour_column")
     return training.prepare_setup(
-        loaded, metadata["target"], task=metadata["task"],
+        loaded, target, task=metadata["task"],
         role_overrides=metadata["data"].get("role_overrides") or None,
         valid_size=split["valid_size"], test_size=split["test_size"],
         seed=metadata["random_seed"], stratify=bool(split["stratified"]),
@@ -809,8 +876,14 @@ def reproduce_bundle(path: str | Path, loaded: Any, n_jobs: int | None = None) -
     metadata = bundle.metadata
     setup = _setup_from_metadata(metadata, loaded, n_jobs)
     retrained = _retrain(setup, metadata)
-    old = predict_loaded(bundle, loaded.frame)
-    new = predict_loaded(LoadedBundle(retrained.pipeline, metadata), loaded.frame)
+    rows, embedding = loaded.frame, None
+    if not predict_template.transforms_new_rows(metadata):
+        # t-SNE knows only its training rows: compare the two embeddings of those.
+        rows = setup.part("train")[0]
+        embedding = predict_template.read_embedding(
+            embedding_csv(setup, retrained.pipeline, metadata))
+    old = predict_loaded(bundle, rows)
+    new = predict_loaded(LoadedBundle(retrained.pipeline, metadata, embedding=embedding), rows)
     comparison = compare_predictions(old, new, _label_columns(metadata))
     if comparison.identical:
         message = Message("bundle.reproduce_identical", {"rows": comparison.rows})

@@ -13,7 +13,8 @@ from typing import Any, Callable
 from core.errors import DojoError
 
 SUPERVISED_TASKS: tuple[str, ...] = ("classification", "regression")
-TASKS: tuple[str, ...] = SUPERVISED_TASKS + ("clustering", "dimensionality_reduction")
+UNSUPERVISED_TASKS: tuple[str, ...] = ("clustering", "dimensionality_reduction")
+TASKS: tuple[str, ...] = SUPERVISED_TASKS + UNSUPERVISED_TASKS
 LEVELS: tuple[str, ...] = ("low", "medium", "high")
 # How much explanation a model can give, weakest first (matches the requirements card).
 EXPLANATION_LEVELS: tuple[str, ...] = ("none", "global", "per_prediction", "rules")
@@ -83,6 +84,9 @@ class Traits:
     edge_friendly: bool            # small model, cheap CPU inference
     scales_to_large_data: bool = True
     category_encoding: str = "onehot"   # "onehot" | "ordinal"
+    # How unsupervised models see numbers (supervised ones use needs_scaling):
+    # "standard" | "unit_variance" (no centring) | "minmax" (0..1, clipped) | "none" (counts).
+    input_scaling: str = "standard"
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,13 @@ CLASS_WEIGHT = _hp("class_weight", "select", "none",
                     "クラスの偏りが大きいときに有効です。"),
                    options=("none", "balanced"), tasks=("classification",))
 
+N_COMPONENTS = _hp("n_components", "int", 2,
+                   ("Components", "How many new columns to keep. 2 or 3 can be drawn; more "
+                    "keep more of the information."),
+                   ("成分数", "残す新しい列の数。2 か 3 なら図に描けます。多いほど情報を"
+                    "多く保ちます。"),
+                   low=1, high=50, step=1, tasks=("dimensionality_reduction",))
+
 
 def _class_weight(params: dict[str, Any]) -> str | None:
     return None if params.get("class_weight", "none") == "none" else params["class_weight"]
@@ -223,9 +234,30 @@ def _class_weight(params: dict[str, Any]) -> str | None:
 
 def _baseline(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
     from sklearn.dummy import DummyClassifier, DummyRegressor
+    if task in UNSUPERVISED_TASKS:
+        return _unsupervised_baseline(task, p, seed)
     if task == "classification":
         return DummyClassifier(strategy=p["strategy"], random_state=seed)
     return DummyRegressor(strategy=p["strategy"])
+
+
+def _unsupervised_baseline(task: str, p: dict[str, Any], seed: int) -> Any:
+    """Baselines made of scikit-learn classes only, so the bundle needs no code of ours.
+
+    scikit-learn has no dummy clusterer. "single_cluster" puts every row in one group;
+    "random_centres" takes k random rows as centres and moves them once (max_iter=1):
+    a grouping without optimisation, which a real clustering must beat. For reduction,
+    random directions (a Gaussian random projection) stand in for learned ones.
+    """
+    if task == "dimensionality_reduction":
+        from sklearn.random_projection import GaussianRandomProjection
+        return GaussianRandomProjection(n_components=p["n_components"],
+                                        compute_inverse_components=True, random_state=seed)
+    from sklearn.cluster import KMeans
+    if p["strategy"] == "single_cluster":
+        return KMeans(n_clusters=1, n_init=1, random_state=seed)
+    return KMeans(n_clusters=p["n_clusters"], init="random", n_init=1, max_iter=1,
+                  random_state=seed)
 
 
 def _linear_regression(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
@@ -342,6 +374,53 @@ def _hist_gradient_boosting(task: str, p: dict[str, Any], seed: int, n_jobs: int
     return HistGradientBoostingRegressor(**common)
 
 
+def _kmeans(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.cluster import KMeans
+    return KMeans(n_clusters=p["n_clusters"], init=p["init"], n_init=p["n_init"],
+                  random_state=seed)
+
+
+def _gaussian_mixture(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.mixture import GaussianMixture
+    return GaussianMixture(n_components=p["n_components"],
+                           covariance_type=p["covariance_type"], random_state=seed)
+
+
+def _pca(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.decomposition import PCA
+    return PCA(n_components=p["n_components"], random_state=seed)
+
+
+def _truncated_svd(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.decomposition import TruncatedSVD
+    return TruncatedSVD(n_components=p["n_components"], random_state=seed)
+
+
+def _nmf(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.decomposition import NMF
+    return NMF(n_components=p["n_components"], init="nndsvda", max_iter=p["max_iter"],
+               random_state=seed)
+
+
+def _lda(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.decomposition import LatentDirichletAllocation
+    return LatentDirichletAllocation(n_components=p["n_components"], max_iter=p["max_iter"],
+                                     learning_method="batch", random_state=seed, n_jobs=n_jobs)
+
+
+def _lle(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.manifold import LocallyLinearEmbedding
+    return LocallyLinearEmbedding(n_neighbors=p["n_neighbors"], n_components=p["n_components"],
+                                  random_state=seed, n_jobs=n_jobs)
+
+
+def _tsne(task: str, p: dict[str, Any], seed: int, n_jobs: int) -> Any:
+    from sklearn.manifold import TSNE
+    return TSNE(n_components=p["n_components"], perplexity=p["perplexity"],
+                max_iter=p["max_iter"], init="pca", learning_rate="auto", random_state=seed,
+                n_jobs=n_jobs)
+
+
 def _names(en: str, ja: str) -> dict[str, str]:
     return {"en": en, "ja": ja}
 
@@ -349,16 +428,21 @@ def _names(en: str, ja: str) -> dict[str, str]:
 CLS = ("classification",)
 REG = ("regression",)
 BOTH = SUPERVISED_TASKS
+CLU = ("clustering",)
+DR = ("dimensionality_reduction",)
 
 ALGORITHMS: dict[str, AlgorithmSpec] = {spec.id: spec for spec in (
     AlgorithmSpec(
         id="baseline", names=_names("Baseline (dummy)", "ベースライン(ダミー)"),
         summary=_names("Predicts without looking at the features: the most frequent class, "
                        "random classes in training proportions, or the mean/median. Any real "
-                       "model must beat it.",
+                       "model must beat it. Without a target: one single cluster, or k random "
+                       "rows as centres moved once; random directions for a reduction.",
                        "特徴量を見ずに予測します(最頻クラス、学習データの割合でのランダム、平均・"
-                       "中央値)。本物のモデルはこれに勝たなければなりません。"),
-        tasks=BOTH, library="scikit-learn", is_baseline=True,
+                       "中央値)。本物のモデルはこれに勝たなければなりません。目的変数がない場合は、"
+                       "全体を 1 つのクラスタにするか、ランダムな k 行を中心として 1 回だけ動かします。"
+                       "次元削減ではランダムな方向に射影します。"),
+        tasks=TASKS, library="scikit-learn", is_baseline=True,
         traits=Traits("rules", "low", "low", True, True, False, True),
         hyperparameters=(
             _hp("strategy", "select", "most_frequent",
@@ -369,6 +453,24 @@ ALGORITHMS: dict[str, AlgorithmSpec] = {spec.id: spec for spec in (
                 ("Strategy", "How the baseline guesses without features."),
                 ("方式", "特徴量を使わずにどう推測するか。"),
                 options=("mean", "median"), tasks=REG),
+            _hp("strategy", "select", "random_centres",
+                ("Strategy", "'random_centres': k random rows as centres, moved once; "
+                 "'single_cluster': every row in one group."),
+                ("方式", "'random_centres': ランダムな k 行を中心にして 1 回だけ動かします。"
+                 "'single_cluster': すべての行を 1 つのグループにします。"),
+                options=("random_centres", "single_cluster"), tasks=CLU),
+            _hp("n_clusters", "int", 3,
+                ("Number of clusters", "How many random centres the baseline draws."),
+                ("クラスタ数", "ベースラインが選ぶランダムな中心の数。"),
+                low=1, high=50, step=1, tasks=CLU),
+            _hp("strategy", "select", "random_projection",
+                ("Strategy", "Random directions instead of learned ones."),
+                ("方式", "学習した方向の代わりにランダムな方向を使います。"),
+                options=("random_projection",), tasks=DR),
+            _hp("n_components", "int", 2,
+                ("Components", "How many random directions the baseline keeps."),
+                ("成分数", "ベースラインが残すランダムな方向の数。"),
+                low=1, high=50, step=1, tasks=DR),
         ),
         factory=_baseline),
     AlgorithmSpec(
@@ -627,11 +729,174 @@ ALGORITHMS: dict[str, AlgorithmSpec] = {spec.id: spec for spec in (
             CLASS_WEIGHT,
         ),
         factory=_hist_gradient_boosting),
+    AlgorithmSpec(
+        id="kmeans", names=_names("k-means", "k-means 法"),
+        summary=_names("Splits rows into k groups around centres; fast, and each centre is a "
+                       "readable 'typical member'. Assumes round groups of similar size.",
+                       "行を k 個の中心の周りに分けます。高速で、各中心は読み取れる「典型例」"
+                       "です。丸く同じ大きさのグループを仮定します。"),
+        tasks=CLU, library="scikit-learn",
+        traits=Traits("global", "low", "low", False, False, True, True),
+        hyperparameters=(
+            _hp("n_clusters", "int", 3,
+                ("Number of clusters (k)", "How many groups to form. Try the k sweep: the "
+                 "elbow of the inertia curve and the highest silhouette suggest a k."),
+                ("クラスタ数 (k)", "作るグループの数。k の探索を試してください。慣性の曲線の"
+                 "肘とシルエットの最大値が k の目安になります。"),
+                low=2, high=20, step=1, tasks=CLU),
+            _hp("init", "select", "k-means++",
+                ("Initial centres", "'k-means++' spreads the first centres apart (usually "
+                 "better); 'random' picks random rows."),
+                ("初期の中心", "'k-means++' は最初の中心を互いに離して選びます(通常はこちらが"
+                 "良い)。'random' はランダムな行を選びます。"),
+                options=("k-means++", "random"), tasks=CLU),
+            _hp("n_init", "int", 10,
+                ("Restarts", "Runs from different starting centres; the best run is kept. "
+                 "More restarts are steadier but slower."),
+                ("やり直し回数", "異なる初期の中心から実行する回数。最良の結果を残します。"
+                 "多いほど安定しますが遅くなります。"),
+                low=1, high=50, step=1, tasks=CLU),
+        ),
+        factory=_kmeans),
+    AlgorithmSpec(
+        id="gaussian_mixture", names=_names("Gaussian mixture", "混合ガウスモデル"),
+        summary=_names("Groups as overlapping bell curves: elongated groups, and a "
+                       "probability of belonging to each group for every row.",
+                       "重なり合う釣鐘型の分布としてグループ化します。細長いグループも扱え、"
+                       "各行について各グループへの所属確率が得られます。"),
+        tasks=CLU, library="scikit-learn",
+        traits=Traits("global", "medium", "low", False, False, True, True),
+        hyperparameters=(
+            _hp("n_components", "int", 3,
+                ("Number of clusters", "How many bell curves (groups) to fit."),
+                ("クラスタ数", "当てはめる釣鐘型の分布(グループ)の数。"),
+                low=2, high=20, step=1, tasks=CLU),
+            _hp("covariance_type", "select", "full",
+                ("Group shape", "'full': any tilted ellipse; 'tied': one shape shared by all "
+                 "groups; 'diag': ellipses along the axes; 'spherical': round groups."),
+                ("グループの形", "'full': 任意の傾いた楕円、'tied': 全グループで共通の形、"
+                 "'diag': 軸に沿った楕円、'spherical': 円形。"),
+                options=("full", "tied", "diag", "spherical"), tasks=CLU),
+        ),
+        factory=_gaussian_mixture),
+    AlgorithmSpec(
+        id="pca", names=_names("Principal component analysis (PCA)", "主成分分析 (PCA)"),
+        summary=_names("A few new axes that keep most of the variation; each axis is a "
+                       "readable weighted sum of the standardised columns.",
+                       "ばらつきの大部分を保つ少数の新しい軸。各軸は標準化した列の重み付き和"
+                       "として読めます。"),
+        tasks=DR, library="scikit-learn",
+        traits=Traits("global", "low", "low", False, False, True, True),
+        hyperparameters=(N_COMPONENTS,), factory=_pca),
+    AlgorithmSpec(
+        id="truncated_svd", names=_names("Truncated SVD (LSA)", "切断型 SVD (LSA)"),
+        summary=_names("PCA without centring, as used on counts such as word counts (latent "
+                       "semantic analysis). Columns are scaled to unit variance but not "
+                       "centred, so zeros stay zeros.",
+                       "中心化しない PCA。単語の出現回数のようなデータに使います(潜在意味解析)。"
+                       "列は分散 1 に揃えますが中心化しないので、0 は 0 のままです。"),
+        tasks=DR, library="scikit-learn",
+        traits=Traits("global", "low", "low", False, False, True, True,
+                      input_scaling="unit_variance"),
+        hyperparameters=(N_COMPONENTS,), factory=_truncated_svd),
+    AlgorithmSpec(
+        id="nmf", names=_names("Non-negative matrix factorisation (NMF)",
+                               "非負値行列因子分解 (NMF)"),
+        summary=_names("Splits non-negative data into additive parts that are often readable. "
+                       "NMF needs non-negative input, so each number is rescaled to 0..1 "
+                       "(min and max of the training rows; new values are clipped into that "
+                       "range).",
+                       "非負のデータを足し合わせの部品に分解します。部品は読み取りやすいことが"
+                       "多いです。NMF は非負の入力が必要なため、各数値を 0〜1 に変換します"
+                       "(学習データの最小・最大を使い、新しい値はその範囲に切り詰めます)。"),
+        tasks=DR, library="scikit-learn",
+        traits=Traits("global", "medium", "low", False, False, True, True,
+                      input_scaling="minmax"),
+        hyperparameters=(N_COMPONENTS, _hp(
+            "max_iter", "int", 500,
+            ("Maximum iterations", "Upper limit of optimisation steps; raise it if the "
+             "factorisation does not converge."),
+            ("最大反復回数", "最適化の反復回数の上限。収束しない場合は増やしてください。"),
+            low=50, high=5000, step=50, tasks=DR)),
+        factory=_nmf),
+    AlgorithmSpec(
+        id="lda", names=_names("Latent Dirichlet allocation (LDA)",
+                               "潜在的ディリクレ配分法 (LDA)"),
+        summary=_names("Topic model for count data: describes each row as a mix of topics. "
+                       "The numbers are used as counts, unscaled, so they must not be "
+                       "negative.",
+                       "出現回数データのトピックモデル: 各行をトピックの混合で表します。"
+                       "数値はそのまま回数として使うため、負の値は使えません。"),
+        tasks=DR, library="scikit-learn",
+        traits=Traits("global", "medium", "medium", False, False, False, True,
+                      input_scaling="none"),
+        hyperparameters=(
+            _hp("n_components", "int", 5,
+                ("Topics", "How many topics each row is described by."),
+                ("トピック数", "各行を表すトピックの数。"), low=2, high=50, step=1, tasks=DR),
+            _hp("max_iter", "int", 20,
+                ("Passes", "Passes over the training rows; more fit better but take longer."),
+                ("反復回数", "学習データを回す回数。多いほど当てはまりますが時間がかかります。"),
+                low=5, high=500, step=5, tasks=DR),
+        ),
+        factory=_lda),
+    AlgorithmSpec(
+        id="lle", names=_names("Locally linear embedding (LLE)", "局所線形埋め込み (LLE)"),
+        summary=_names("Unrolls curved structure by keeping each row's neighbourhood; can "
+                       "place new rows, but its axes have no direct meaning and its cost "
+                       "grows with the square of the rows.",
+                       "各行の近傍関係を保って曲がった構造を展開します。新しい行も配置できますが、"
+                       "軸に直接の意味はなく、計算量は行数の 2 乗で増えます。"),
+        tasks=DR, library="scikit-learn",
+        traits=Traits("none", "high", "high", False, False, True, False,
+                      scales_to_large_data=False),
+        hyperparameters=(
+            _hp("n_neighbors", "int", 10,
+                ("Neighbours", "How many nearby rows define each row's neighbourhood. Too "
+                 "few tears the structure apart; too many flattens it."),
+                ("近傍数", "各行の近傍を決める近くの行の数。少なすぎると構造がちぎれ、"
+                 "多すぎると平らになります。"), low=2, high=100, step=1, tasks=DR),
+            N_COMPONENTS,
+        ),
+        factory=_lle),
+    AlgorithmSpec(
+        id="tsne", names=_names("t-SNE", "t-SNE"),
+        summary=_names("Draws similar rows close together in 2-D or 3-D for looking at. It "
+                       "cannot place new rows: the bundle holds the embedding of the "
+                       "training rows only. Its axes and distances between groups have no "
+                       "meaning.",
+                       "似た行を 2 次元または 3 次元で近くに描いて眺めるための手法。新しい行は"
+                       "配置できません: バンドルには学習データの埋め込みだけが入ります。軸や"
+                       "グループ間の距離に意味はありません。"),
+        tasks=DR, library="scikit-learn",
+        traits=Traits("none", "high", "high", False, False, True, False,
+                      scales_to_large_data=False),
+        hyperparameters=(
+            _hp("perplexity", "float", 30.0,
+                ("Perplexity", "Roughly how many neighbours each row pays attention to. Must "
+                 "be below the number of training rows; 5–50 is typical."),
+                ("パープレキシティ", "各行がおおよそ何個の近傍に注目するか。学習データの行数"
+                 "未満である必要があります。5〜50 が一般的です。"),
+                low=2.0, high=100.0, step=1.0, tasks=DR),
+            _hp("n_components", "int", 2,
+                ("Dimensions", "2 for a flat map, 3 for a rotatable cloud."),
+                ("次元数", "2 で平面の地図、3 で回転できる点群になります。"),
+                low=2, high=3, step=1, tasks=DR),
+            _hp("max_iter", "int", 1000,
+                ("Iterations", "Optimisation steps; fewer are faster but may leave the map "
+                 "unsettled."),
+                ("反復回数", "最適化の回数。少ないと速いですが、配置が落ち着かないことが"
+                 "あります。"), low=250, high=5000, step=50, tasks=DR),
+        ),
+        factory=_tsne),
 )}
 
 DEFAULT_CANDIDATES: dict[str, list[str]] = {
     "classification": ["logistic_regression", "decision_tree", "random_forest", "lightgbm"],
     "regression": ["ridge", "decision_tree", "random_forest", "lightgbm"],
+    "clustering": ["kmeans", "gaussian_mixture"],
+    # t-SNE (cannot place new rows) and LDA (needs counts) only when asked for.
+    "dimensionality_reduction": ["pca", "truncated_svd", "nmf"],
 }
 
 

@@ -176,10 +176,15 @@ def load_data(path: str) -> Any:
 
 
 def check_target(target: str | None, task: str, frame: pd.DataFrame) -> None:
-    """--target is given when the task needs one, and names a column of the data."""
+    """--target is given when the task needs one, and names a column of the data.
+
+    Clustering and dimensionality reduction need none; a target given anyway is kept out
+    of the features (and named in the bundle's "unsupervised" section).
+    """
     shown = ", ".join(str(c) for c in list(frame.columns)[:20])
     if target is None and task not in TASKS_WITHOUT_TARGET:
-        raise DojoError("cli.target_required", columns=shown)
+        # Say both ways out: name a target, or choose a task that needs none.
+        raise DojoError("unsupervised.cli_target_required", columns=shown)
     if target is not None and target not in frame.columns:
         raise DojoError("cli.target_not_found", target=target, columns=shown)
 
@@ -237,7 +242,10 @@ def print_leaderboard(results: list[Any], task: str, lang: str) -> None:
     """The app's leaderboard (core.evaluation) as a text table, baselines included."""
     from core.evaluation import leaderboard
     table = leaderboard(results, task, lang).drop(columns=["key"], errors="ignore")
-    say(t("cli.leaderboard_heading", lang))
+    # Baselines without a target do look at the features (random centres or directions).
+    heading = ("unsupervised.cli_leaderboard_heading" if task in TASKS_WITHOUT_TARGET
+               else "cli.leaderboard_heading")
+    say(t(heading, lang))
     say(table.to_string(index=False))
 
 

@@ -13,11 +13,22 @@ from sklearn import metrics as skm
 
 from core.i18n import t
 
-PRIMARY_METRIC: dict[str, str] = {"classification": "f1_macro", "regression": "rmse"}
-LOWER_IS_BETTER: frozenset[str] = frozenset({"rmse", "mae", "mape", "log_loss"})
+# Dimensionality reduction ranks by explained variance (1 - reconstruction error / total
+# variance, on validation rows): scale-free, so PCA, SVD, NMF and the random-projection
+# baseline compare although they see differently scaled inputs. Methods without an
+# inverse (LDA, LLE, t-SNE) have none and fall back to trustworthiness (FALLBACK_METRIC).
+PRIMARY_METRIC: dict[str, str] = {"classification": "f1_macro", "regression": "rmse",
+                                  "clustering": "silhouette",
+                                  "dimensionality_reduction": "explained_variance"}
+FALLBACK_METRIC: dict[str, str] = {"dimensionality_reduction": "trustworthiness"}
+LOWER_IS_BETTER: frozenset[str] = frozenset({"rmse", "mae", "mape", "log_loss", "davies_bouldin",
+                                             "inertia", "reconstruction_error"})
 LEADERBOARD_METRICS: dict[str, list[str]] = {
     "classification": ["f1_macro", "accuracy", "balanced_accuracy", "roc_auc", "log_loss"],
     "regression": ["rmse", "mae", "r2", "mape"],
+    "clustering": ["silhouette", "calinski_harabasz", "davies_bouldin", "inertia", "n_clusters"],
+    "dimensionality_reduction": ["explained_variance", "reconstruction_error", "trustworthiness",
+                                 "n_components"],
 }
 
 
@@ -92,16 +103,20 @@ def _plain(value: Any) -> Any:
 
 
 def measure_latency(pipeline: Any, X: pd.DataFrame, max_rows: int = 60,
-                    budget_seconds: float = 0.5) -> dict[str, float]:
-    """Single-row predict latency p50/p95 in ms, over up to ``max_rows`` distinct rows."""
+                    budget_seconds: float = 0.5, method: str = "predict") -> dict[str, float]:
+    """Single-row latency p50/p95 in ms, over up to ``max_rows`` distinct rows.
+
+    ``method`` is what serving calls: "predict", or "transform" for dimensionality reduction.
+    """
     if len(X) == 0:
         return {}
+    score = getattr(pipeline, method)
     samples: list[float] = []
     deadline = time.perf_counter() + budget_seconds
     for i in range(min(max_rows, len(X))):
         row = X.iloc[[i]]
         start = time.perf_counter()
-        pipeline.predict(row)
+        score(row)
         samples.append((time.perf_counter() - start) * 1000)
         if i >= 10 and time.perf_counter() > deadline:
             break
@@ -121,10 +136,20 @@ def _metric_text(value: Any) -> Any:
     return round(value, 4) if isinstance(value, float) else value
 
 
+def _ranking_metric(results: Sequence[Any], task: str) -> str:
+    """The primary metric, or the fallback when no candidate has the primary (a reduction
+    by LDA, LLE or t-SNE alone has no explained variance)."""
+    primary, fallback = PRIMARY_METRIC[task], FALLBACK_METRIC.get(task)
+    measured = any(r.metrics.get("validation", {}).get(primary) is not None for r in results)
+    return primary if measured or fallback is None else fallback
+
+
 def leaderboard(results: Sequence[Any], task: str, lang: str = "en",
                 metric: str | None = None) -> pd.DataFrame:
-    """One row per candidate (best first, baselines included) for display and the CLI."""
-    metric = metric or PRIMARY_METRIC[task]
+    """One row per candidate (best first, baselines included; on a tie, common on obvious
+    clusters, candidates first) ranked by ``metric`` or the task's (see _ranking_metric)."""
+    metric = metric or _ranking_metric(results, task)
+    results = sorted(results, key=lambda r: r.is_baseline)
     columns = [metric] + [m for m in LEADERBOARD_METRICS[task] if m != metric]
     baseline = next((r for r in results if r.is_baseline and r.ok), None)
     base_value = baseline.metrics.get("validation", {}).get(metric) if baseline else None

@@ -18,14 +18,21 @@ From Python::
 
 The input needs every feature column listed in metadata.json ("data" -> "features");
 other columns are ignored. The output has a ``prediction`` column (the label for
-classification, the number for regression, the cluster for clustering), plus one
-``probability_<class>`` column per class for classifiers that give probabilities, or
-``component_<n>`` columns for dimensionality reduction.
+classification, the number for regression, the cluster number for clustering), plus one
+``probability_<class>`` column per class for classifiers that give probabilities (one
+``probability_<cluster>`` per cluster for a Gaussian mixture), or ``component_<n>``
+columns for dimensionality reduction.
+
+t-SNE cannot transform new rows. Its bundle holds the coordinates of the training rows
+(extras/embedding.csv, keyed by a fingerprint of each preprocessed row): input rows
+identical to training rows get their stored coordinates; any other row stops the
+prediction with exit code 2 and a message saying so.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import os
@@ -44,6 +51,9 @@ ENCODINGS: tuple[str, ...] = ("utf-8-sig", "cp932", "euc_jp", "latin-1")
 DELIMITED_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt")
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
+EMBEDDING_FILE = "extras/embedding.csv"
+ROW_KEY = "row_key"
+KEY_DECIMALS = 9      # fingerprints ignore differences below this (float noise)
 # pandas >= 3.1 reads floats round-trip by default and deprecates the option.
 _PANDAS_VERSION = tuple(int(part) for part in pd.__version__.split(".")[:2] if part.isdigit())
 _ROUND_TRIP: dict[str, str] = {} if _PANDAS_VERSION >= (3, 1) else {"float_precision": "round_trip"}
@@ -78,6 +88,22 @@ def load_metadata(bundle_dir: str | Path | None = None) -> dict[str, Any]:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read {path}: {exc}") from exc
+
+
+def read_embedding(raw: bytes) -> pd.DataFrame:
+    """extras/embedding.csv as a table of coordinates indexed by row fingerprint."""
+    try:
+        table = pd.read_csv(io.BytesIO(raw), index_col=ROW_KEY, dtype={ROW_KEY: str},
+                            **_ROUND_TRIP)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise InputError(f"cannot read {EMBEDDING_FILE}: {exc}") from exc
+    return table[~table.index.duplicated()]
+
+
+def load_embedding(bundle_dir: str | Path | None = None) -> pd.DataFrame | None:
+    """The stored embedding of a model that cannot transform new rows (t-SNE), if any."""
+    path = _bundle_dir(bundle_dir) / EMBEDDING_FILE
+    return read_embedding(path.read_bytes()) if path.is_file() else None
 
 
 def load(bundle_dir: str | Path | None = None) -> tuple[Any, dict[str, Any]]:
@@ -294,16 +320,62 @@ def _classify(model: Any, features: pd.DataFrame, metadata: dict[str, Any]) -> p
 def _transform(model: Any, features: pd.DataFrame) -> pd.DataFrame:
     if not hasattr(model, "transform"):
         raise InputError("this model cannot project new rows (it has no transform)")
-    values = np.asarray(model.transform(features))
+    try:
+        values = np.asarray(model.transform(features))
+    except ValueError as exc:   # e.g. LDA given negative numbers
+        raise InputError(f"cannot transform these rows: {exc}") from exc
     names = [f"component_{i + 1}" for i in range(values.shape[1])]
     return pd.DataFrame(values, columns=names, index=features.index)
 
 
+def _assign(model: Any, features: pd.DataFrame) -> pd.DataFrame:
+    """Cluster numbers, and membership probabilities where the model has them."""
+    out = pd.DataFrame({"prediction": np.asarray(model.predict(features))}, index=features.index)
+    if hasattr(model, "predict_proba"):
+        proba = model.predict_proba(features)
+        for cluster in range(proba.shape[1]):
+            out[f"probability_{cluster}"] = proba[:, cluster]
+    return out
+
+
+def row_keys(model: Any, features: pd.DataFrame) -> list[str]:
+    """A fingerprint of each row as the model's preprocessing sees it (rounded, so float
+    noise does not matter); identical rows get identical keys."""
+    values = np.round(np.asarray(model[:-1].transform(features), dtype=float), KEY_DECIMALS)
+    values = np.ascontiguousarray(values + 0.0)   # + 0.0 turns -0.0 into 0.0
+    return [hashlib.sha256(row.tobytes()).hexdigest()[:32] for row in values]
+
+
+def transforms_new_rows(metadata: dict[str, Any]) -> bool:
+    """False for a reduction that only knows its training rows (t-SNE)."""
+    return bool((metadata.get("unsupervised") or {}).get("new_rows", True))
+
+
+def _stored_embedding(model: Any, features: pd.DataFrame,
+                      embedding: pd.DataFrame | None) -> pd.DataFrame:
+    """The stored coordinates of rows identical to training rows; any other row is refused."""
+    table = embedding if embedding is not None else load_embedding()
+    if table is None:
+        raise InputError(f"t-SNE cannot transform new rows, and {EMBEDDING_FILE} with the "
+                         "coordinates of its training rows is missing")
+    found = table.reindex(row_keys(model, features))
+    unknown = int(found.isna().any(axis=1).sum())
+    if unknown:
+        raise InputError(
+            f"t-SNE cannot transform new rows: {unknown} of {len(found)} input rows are not "
+            f"among the {len(table)} training rows it embedded ({EMBEDDING_FILE}). Train "
+            "again with these rows included, or use PCA or LLE, which can transform new rows")
+    found.index = features.index
+    return found
+
+
 def predict(frame_or_path: pd.DataFrame | str | Path, model: Any = None,
-            metadata: dict[str, Any] | None = None) -> pd.DataFrame:
+            metadata: dict[str, Any] | None = None,
+            embedding: pd.DataFrame | None = None) -> pd.DataFrame:
     """Predictions for a DataFrame or an input file, one output row per input row.
 
-    ``model`` and ``metadata`` default to the bundle beside this file.
+    ``model`` and ``metadata`` default to the bundle beside this file; so does
+    ``embedding``, the stored coordinates of a model that cannot transform new rows.
     """
     if model is None or metadata is None:
         loaded_model, loaded_metadata = load()
@@ -316,7 +388,11 @@ def predict(frame_or_path: pd.DataFrame | str | Path, model: Any = None,
     if task == "classification":
         return _classify(model, features, metadata)
     if task == "dimensionality_reduction":
+        if not transforms_new_rows(metadata):
+            return _stored_embedding(model, features, embedding)
         return _transform(model, features)
+    if task == "clustering":
+        return _assign(model, features)
     if not hasattr(model, "predict"):
         raise InputError("this model cannot score new rows (it has no predict)")
     return pd.DataFrame({"prediction": np.asarray(model.predict(features))}, index=features.index)

@@ -13,13 +13,14 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from core import catalog
+from core import catalog, unsupervised
 from core.catalog import AlgorithmSpec
 from core.config import default_threads
 from core.data import LoadedData
 from core.errors import DojoError
-from core.evaluation import (PRIMARY_METRIC, classification_metrics, higher_is_better,
-                             measure_latency, model_size_bytes, regression_metrics)
+from core.evaluation import (FALLBACK_METRIC, PRIMARY_METRIC, classification_metrics,
+                             higher_is_better, measure_latency, model_size_bytes,
+                             regression_metrics)
 from core.i18n import Message
 from core.preprocessing import build_preprocessor
 from core.profiling import DataProfile, drop_missing_target, profile_frame
@@ -101,12 +102,12 @@ def prepare_setup(loaded: LoadedData, target: str | None, task: str = "auto",
                   role_overrides: dict[str, str] | None = None, valid_size: float = 0.2,
                   test_size: float = 0.2, seed: int = 42, stratify: bool = True,
                   time_column: str | None = None, n_jobs: int | None = None) -> TrainingSetup:
-    """Profile ``loaded``, pick the features and split the rows: everything before training."""
-    frame, notes = loaded.frame, []
-    if target is not None and target in frame.columns:
-        frame, dropped = drop_missing_target(frame, target)
-        if dropped:
-            notes.append(Message("data.rows_dropped_missing_target", {"count": dropped}))
+    """Profile ``loaded``, pick the features and split the rows: everything before training.
+
+    Clustering and dimensionality reduction need no target; one given anyway is kept out
+    of the features (it can colour the plots) and rows missing it are kept.
+    """
+    frame, notes = _rows_with_target(loaded.frame, target, task)
     profile = profile_frame(frame, target, task, role_overrides)
     features = profile.features
     if not features:
@@ -127,6 +128,19 @@ def prepare_setup(loaded: LoadedData, target: str | None, task: str = "auto",
         classes=profile.task.classes if profile.task else None, data_name=loaded.name,
         data_sha256=loaded.sha256, seed=seed, n_jobs=n_jobs or default_threads(),
         role_overrides=dict(role_overrides or {}), notes=notes + list(profile.warnings))
+
+
+def _rows_with_target(frame: pd.DataFrame, target: str | None,
+                      task: str) -> tuple[pd.DataFrame, list[Message]]:
+    """The rows to learn from: those with a target value, when the task predicts one."""
+    if target is None and not unsupervised.is_unsupervised(task):
+        # Without a target only the unsupervised tasks make sense; say so before profiling.
+        raise DojoError("unsupervised.target_or_task_needed", task=task)
+    if target is None or target not in frame.columns or unsupervised.is_unsupervised(task):
+        return frame, []
+    frame, dropped = drop_missing_target(frame, target)
+    notes = [Message("data.rows_dropped_missing_target", {"count": dropped})] if dropped else []
+    return frame, notes
 
 
 # --- fitting -------------------------------------------------------------------------------------
@@ -179,6 +193,9 @@ def _fit(spec: AlgorithmSpec, estimator: Any, params: dict[str, Any], setup: Tra
 def _fit_pipeline(spec: AlgorithmSpec, params: dict[str, Any],
                   setup: TrainingSetup) -> tuple[Pipeline, dict | None, float]:
     """Preprocess once, fit the estimator, and join both into one Pipeline."""
+    if unsupervised.is_unsupervised(setup.task):
+        pipeline, seconds = unsupervised.fit_pipeline(spec, params, setup)
+        return pipeline, None, seconds
     X, y = setup.part("train")
     Xv, yv = setup.part("validation")
     estimator = spec.build(setup.task, params, setup.seed, setup.n_jobs)
@@ -224,8 +241,11 @@ def classify(pipeline: Pipeline, X: pd.DataFrame, classes: list[Any],
 
 
 def evaluate(setup: TrainingSetup, pipeline: Pipeline, part: str,
-             is_baseline: bool = False) -> tuple[dict[str, Any], float]:
-    """Metrics of ``pipeline`` on one split part, and the seconds its prediction took."""
+             is_baseline: bool = False) -> tuple[dict[str, Any], float | None]:
+    """Metrics of ``pipeline`` on one split part, and the seconds its prediction took
+    (None for a model that cannot score new rows, t-SNE)."""
+    if unsupervised.is_unsupervised(setup.task):
+        return unsupervised.evaluate(setup, pipeline, part)
     X, y = setup.part(part)
     start = time.perf_counter()
     if setup.task == "classification":
@@ -238,19 +258,33 @@ def evaluate(setup: TrainingSetup, pipeline: Pipeline, part: str,
 
 
 def score_test(setup: TrainingSetup, result: CandidateResult) -> None:
-    """Score the test part once, on request, into ``result.metrics["test"]``."""
-    if result.ok and len(setup.split.test):
+    """Score the test part once, on request, into ``result.metrics["test"]``.
+
+    t-SNE cannot place the test rows, so it has no test scores.
+    """
+    if (result.ok and len(setup.split.test)
+            and unsupervised.can_score_new_rows(result.pipeline, setup.task)):
         result.metrics["test"], _ = evaluate(setup, result.pipeline, "test", result.is_baseline)
 
 
 # --- candidates ------------------------------------------------------------------------------------
 
-def _baseline_plan(task: str) -> list[tuple[str, str, dict[str, Any]]]:
+def _baseline_plan(task: str, candidates: list[tuple[str, str, dict[str, Any]]]
+                   ) -> list[tuple[str, str, dict[str, Any]]]:
+    """The baselines of ``task``; without a target they take the first candidate's size."""
     if task == "classification":
         return [("baseline", "baseline", {"strategy": "most_frequent"}),
                 ("baseline:stratified", "baseline", {"strategy": "stratified"})]
-    return [("baseline", "baseline", {"strategy": "mean"}),
-            ("baseline:median", "baseline", {"strategy": "median"})]
+    if task == "regression":
+        return [("baseline", "baseline", {"strategy": "mean"}),
+                ("baseline:median", "baseline", {"strategy": "median"})]
+    # Same k / number of components as the first candidate, so the comparison is fair.
+    size = next((p.get("n_clusters", p.get("n_components")) for _, _, p in candidates), None)
+    if task == "clustering":
+        return [("baseline", "baseline", {"strategy": "random_centres", "n_clusters": size or 3}),
+                ("baseline:single_cluster", "baseline", {"strategy": "single_cluster"})]
+    return [("baseline", "baseline", {"strategy": "random_projection",
+                                      "n_components": size or 2})]
 
 
 def plan_candidates(setup: TrainingSetup, algorithm_ids: list[str],
@@ -261,7 +295,7 @@ def plan_candidates(setup: TrainingSetup, algorithm_ids: list[str],
     unknown = set(params) - set(algorithm_ids) - {"baseline"}
     if unknown:
         raise DojoError("train.params_for_unselected", algorithms=", ".join(sorted(unknown)))
-    plan = _baseline_plan(setup.task) if include_baselines else []
+    plan = []
     for algorithm_id in dict.fromkeys(algorithm_ids):
         spec = catalog.get(algorithm_id)
         if setup.task not in spec.tasks:
@@ -269,7 +303,9 @@ def plan_candidates(setup: TrainingSetup, algorithm_ids: list[str],
                             tasks=", ".join(spec.tasks))
         plan.append((algorithm_id, algorithm_id,
                      spec.resolve_params(setup.task, params.get(algorithm_id))))
-    return plan
+    baselines = _baseline_plan(setup.task, plan) if include_baselines else []
+    return [(key, algorithm_id, catalog.get(algorithm_id).resolve_params(setup.task, values))
+            for key, algorithm_id, values in baselines] + plan
 
 
 def train_candidate(setup: TrainingSetup, algorithm_id: str, params: dict[str, Any] | None = None,
@@ -288,18 +324,33 @@ def train_candidate(setup: TrainingSetup, algorithm_id: str, params: dict[str, A
             pipeline, result.history, seconds = _fit_pipeline(spec, resolved, setup)
             result.metrics["validation"], predict_seconds = evaluate(
                 setup, pipeline, "validation", spec.is_baseline)
-            X_valid, _ = setup.part("validation")
-            result.timings = {"train_seconds": seconds,
-                              "rows_per_second": len(X_valid) / max(predict_seconds, 1e-9),
-                              **measure_latency(pipeline, X_valid)}
+            result.timings = _timings(setup, pipeline, seconds, predict_seconds)
+            result.notes.extend(unsupervised.result_notes(setup, pipeline))
         result.model_size_bytes = model_size_bytes(pipeline)
         result.pipeline = pipeline
+    except DojoError as exc:   # a clear, translated reason (e.g. LDA given negative numbers)
+        result.error = exc.as_message
     except MemoryError:
         result.error = Message("train.out_of_memory")
     except Exception as exc:  # one failing candidate must not stop the others
         result.error = Message("train.candidate_failed",
                                {"reason": f"{type(exc).__name__}: {exc}"[:300]})
     return result
+
+
+def _timings(setup: TrainingSetup, pipeline: Pipeline, train_seconds: float,
+             predict_seconds: float | None) -> dict[str, float]:
+    """Training time, throughput and single-row latency of the scoring serving would call."""
+    timings = {"train_seconds": train_seconds}
+    if predict_seconds is None:   # t-SNE: nothing to serve, so nothing to time
+        return timings
+    X_valid, _ = setup.part("validation")
+    timings["rows_per_second"] = len(X_valid) / max(predict_seconds, 1e-9)
+    method = unsupervised.scoring_method(setup.task)
+    # Only reductions pass method=, so the long-standing predict call stays as it was.
+    timings.update(measure_latency(pipeline, X_valid, **({} if method == "predict"
+                                                         else {"method": method})))
+    return timings
 
 
 def _display_name(spec: AlgorithmSpec, params: dict[str, Any], key: str | None) -> dict[str, str]:
@@ -328,14 +379,16 @@ def train_candidates(setup: TrainingSetup, algorithm_ids: list[str],
 
 def best_candidate(results: list[CandidateResult], task: str,
                    metric: str | None = None) -> CandidateResult | None:
-    """The best successful non-baseline candidate by ``metric`` (default: the task's primary)."""
-    metric = metric or PRIMARY_METRIC[task]
-    scored = [r for r in results if r.ok and not r.is_baseline
-              and r.metrics.get("validation", {}).get(metric) is not None]
-    if not scored:
-        return None
-    sign = 1 if higher_is_better(metric) else -1
-    return max(scored, key=lambda r: sign * r.metrics["validation"][metric])
+    """The best successful non-baseline candidate by ``metric`` (default: the task's primary,
+    then its fallback when no candidate has the primary, e.g. only LDA, LLE or t-SNE)."""
+    metrics = [metric] if metric else [PRIMARY_METRIC[task], FALLBACK_METRIC.get(task)]
+    for name in filter(None, metrics):
+        scored = [r for r in results if r.ok and not r.is_baseline
+                  and r.metrics.get("validation", {}).get(name) is not None]
+        if scored:
+            sign = 1 if higher_is_better(name) else -1
+            return max(scored, key=lambda r: sign * r.metrics["validation"][name])
+    return None
 
 
 def baseline_of(results: list[CandidateResult]) -> CandidateResult | None:

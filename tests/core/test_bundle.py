@@ -381,3 +381,103 @@ def test_compare_predictions_measures_differences() -> None:
     assert comparison.differing_labels == 1 and not comparison.identical
     assert comparison.max_difference == pytest.approx(0.3) and not comparison.within_tolerance
     assert bundle.compare_predictions(old, old.copy(), {"prediction"}).identical
+
+
+# --- clustering and dimensionality reduction --------------------------------------------
+
+def train_unsupervised(folder: Path, frame: pd.DataFrame, task: str, algorithm: str,
+                       params: dict | None = None) -> tuple[Any, Any, Any]:
+    """A tiny run without a target: ``segment`` / ``topic`` only colour the plots."""
+    path = folder / f"{algorithm}.csv"
+    frame.to_csv(path, index=False)
+    colour = "segment" if "segment" in frame else "topic"
+    setup = training.prepare_setup(data.load_table(path), colour, task=task, seed=0, n_jobs=1)
+    results = training.train_candidates(setup, [algorithm], {algorithm: params or {}})
+    result = next(r for r in results if r.key == algorithm)
+    baseline = training.baseline_of(results)
+    for item in (result, baseline):
+        training.score_test(setup, item)
+    return setup, result, baseline
+
+
+@pytest.fixture(scope="module")
+def unsupervised_bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A Gaussian-mixture, a PCA and a t-SNE bundle, each checked in a clean process
+    (the three checks run side by side)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.core.test_unsupervised import TSNE_FAST, blobs_frame, counts_frame
+    folder = tmp_path_factory.mktemp("unsupervised")
+    runs = {"gaussian_mixture": (blobs_frame(), "clustering", {}),
+            "pca": (counts_frame(), "dimensionality_reduction", {}),
+            "tsne": (counts_frame(), "dimensionality_reduction", TSNE_FAST)}
+    out: dict[str, Any] = {}
+    for algorithm, (frame, task, params) in runs.items():
+        setup, result, baseline = train_unsupervised(folder, frame, task, algorithm, params)
+        path = bundle.write_bundle(setup, result, folder / f"{algorithm}.zip", baseline=baseline)
+        out[algorithm] = {"path": path, "setup": setup}
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        reports = {name: pool.submit(bundle.check_bundle, item["path"])
+                   for name, item in out.items()}
+        for name, report in reports.items():
+            out[name]["check"] = report.result()
+    return out
+
+
+def test_clustering_bundle_assigns_clusters(unsupervised_bundles: dict[str, Any]) -> None:
+    item = unsupervised_bundles["gaussian_mixture"]
+    assert item["check"].ok, (item["check"].message.text(), item["check"].detail)
+    loaded = bundle.load_bundle(item["path"])
+    meta = loaded.metadata
+    assert (meta["task"], meta["target"], meta["classes"]) == ("clustering", None, None)
+    assert meta["unsupervised"]["colour_column"] == "segment"
+    assert meta["unsupervised"]["n_clusters"] == 3 and meta["unsupervised"]["new_rows"]
+    assert "segment" not in [f["name"] for f in meta["data"]["features"]]
+    assert -1 <= meta["metrics"]["validation"]["silhouette"] <= 1
+    assert meta["baseline"]["key"] == "baseline" and meta["timings"]["latency_p95_ms"] > 0
+    X, _ = item["setup"].part("test")
+    predictions = bundle.predict_loaded(loaded, X)
+    assert list(predictions.columns) == ["prediction", "probability_0", "probability_1",
+                                         "probability_2"]
+    assert set(predictions["prediction"]) <= {0, 1, 2}
+    card = bundle.read_bundle(item["path"])["README.md"].decode()
+    assert "cluster number" in card and "without a target column" in card
+
+
+def test_reduction_bundle_transforms_new_rows(unsupervised_bundles: dict[str, Any]) -> None:
+    item = unsupervised_bundles["pca"]
+    assert item["check"].ok, (item["check"].message.text(), item["check"].detail)
+    loaded = bundle.load_bundle(item["path"])
+    assert loaded.metadata["unsupervised"]["output_columns"] == ["component_1", "component_2"]
+    assert loaded.embedding is None
+    new_row = pd.DataFrame({"w0": [9], "w1": [0], "w2": [0], "w3": [1], "w4": [2],
+                            "source": ["radio"]})
+    assert list(bundle.predict_loaded(loaded, new_row).columns) == ["component_1",
+                                                                    "component_2"]
+
+
+def test_tsne_bundle_holds_the_training_embedding_and_says_so(
+        unsupervised_bundles: dict[str, Any], tmp_path: Path) -> None:
+    item = unsupervised_bundles["tsne"]
+    assert item["check"].ok, (item["check"].message.text(), item["check"].detail)
+    files = bundle.read_bundle(item["path"])
+    stored = predict_template.read_embedding(files["extras/embedding.csv"])
+    train_rows, _ = item["setup"].part("train")
+    assert len(stored) == len(train_rows.drop_duplicates())   # identical rows share a key
+    assert "cannot transform new rows" in files["README.md"].decode()
+    assert json.loads(files["metadata.json"])["unsupervised"]["new_rows"] is False
+    loaded = bundle.load_bundle(item["path"])
+    known = bundle.predict_loaded(loaded, train_rows.head(4))
+    keys = predict_template.row_keys(loaded.pipeline, train_rows.head(4))
+    assert np.allclose(known.to_numpy(), stored.loc[keys].to_numpy())
+    new_row = train_rows.head(1).assign(w0=99)
+    with pytest.raises(DojoError) as caught:
+        bundle.predict_with_bundle(item["path"], new_row)
+    assert "t-SNE cannot transform new rows" in caught.value.message()
+    folder = tmp_path / "unzipped"
+    with zipfile.ZipFile(item["path"]) as archive:
+        archive.extractall(folder)
+    new_row.to_csv(folder / "new.csv", index=False)
+    done = clean_run(["predict.py", "new.csv"], folder)
+    assert done.returncode == 2 and "t-SNE cannot transform new rows" in done.stderr
+    assert done.stderr.count("\n") == 1

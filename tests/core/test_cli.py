@@ -124,7 +124,26 @@ def _planned_runs(root: Path, error_folder: tuple[Path, str]) -> dict[str, tuple
                     root / "home", {})
     for name, (make, env) in SUBPROCESS_CASES.items():
         plan[name] = (make(folder, good), folder / "home", env)
+    plan.update(_unsupervised_runs(root))
     return plan
+
+
+def _unsupervised_runs(root: Path) -> dict[str, tuple]:
+    """``train --task clustering`` without --target, and a reduction whose --target only
+    colours (it is kept out of the features)."""
+    from tests.core.test_unsupervised import blobs_frame
+    frame = blobs_frame(120)
+    data = str(tiny_csv(root, frame, name="blobs.csv"))
+    no_target = str(tiny_csv(root, frame.drop(columns="segment"), name="blobs_no_target.csv"))
+    common = ["--threads", "1", "--seed", "3"]
+    return {
+        "clustering": (["train", no_target, "--task", "clustering",
+                        "--out", str(root / "clustering.zip"), *common], root / "home", {}),
+        "dimensionality_reduction": (["train", data, "--task", "dimensionality_reduction",
+                                      "--target", "segment", "--out",
+                                      str(root / "dimensionality_reduction.zip"), *common],
+                                     root / "home", {}),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -202,6 +221,32 @@ def test_train_writes_a_checked_bundle(trained: dict[str, Any]) -> None:
         metadata = json.loads(archive.read("metadata.json"))
     assert metadata["hyperparameters"]["max_depth"] == 3 and metadata["random_seed"] == 7
     assert metadata["requirements"] == {"problem_type": "classification"}
+
+
+@pytest.mark.parametrize("task", ["clustering", "dimensionality_reduction"])
+def test_train_without_a_target_writes_a_bundle_check_accepts(
+        runs: dict[str, Any], task: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    done, root = runs[task], runs["root"]
+    assert done.returncode == 0, done.stderr
+    heading = "Silhouette" if task == "clustering" else "Explained variance"
+    assert heading in done.stdout and "Baseline" in done.stdout
+    assert "Check passed" in done.stdout
+    out = root / f"{task}.zip"
+    with zipfile.ZipFile(out) as archive:
+        metadata = json.loads(archive.read("metadata.json"))
+    assert (metadata["task"], metadata["target"]) == (task, None)
+    features = [f["name"] for f in metadata["data"]["features"]]
+    assert features == ["x", "y", "noise", "shop"]
+    monkeypatch.setenv("DOJO_HOME", str(root / "home"))  # the key the bundle was signed with
+    if task == "clustering":
+        assert metadata["algorithm"]["id"] in ("kmeans", "gaussian_mixture")
+        assert cli.main(["check", str(out)]) == 0
+        assert "Check passed" in capsys.readouterr().out
+    else:
+        assert metadata["unsupervised"]["colour_column"] == "segment"
+        assert cli.main(["predict", str(out), str(root / "blobs.csv")]) == 0
+        assert capsys.readouterr().out.startswith("component_1,component_2")
 
 
 def test_predict_check_and_reproduce(trained: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
