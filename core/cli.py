@@ -154,18 +154,17 @@ def parse_algorithms(text: str | None) -> list[str] | None:
     return ids
 
 
-def load_requirements(path: str | None) -> dict[str, Any] | None:
-    """The requirements card (JSON object) from ``--requirements``."""
+def load_requirements(path: str | None) -> Any:
+    """The requirements card from ``--requirements``; malformed or impossible → DojoError."""
     if path is None:
         return None
-    try:
-        card = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise DojoError("cli.requirements_unreadable", path=path, detail=exc.strerror or str(exc))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DojoError("cli.requirements_not_json", path=path, detail=str(exc)) from exc
-    if not isinstance(card, dict):
-        raise DojoError("cli.requirements_not_json", path=path, detail="not a JSON object")
+    from core import requirements
+    card = requirements.load_card(path)
+    problems = requirements.conflicts(card)
+    if problems:
+        first = problems[0]
+        raise DojoError("cli.requirements_conflict", path=path,
+                        detail={lang: first.text(lang) for lang in LANGUAGES})
     return card
 
 
@@ -288,7 +287,7 @@ def bundle_path(out: str | None, data_name: str, algorithm_id: str) -> Path:
     return path / default.name if path.is_dir() or out.endswith(("/", os.sep)) else path
 
 
-def _train_inputs(args: argparse.Namespace) -> tuple[dict, list[str] | None, dict | None]:
+def _train_inputs(args: argparse.Namespace) -> tuple[dict, list[str] | None, Any]:
     """Everything checkable before the data is read, so typos fail fast."""
     check_threads(args.threads)
     params = parse_params(args.params)
@@ -296,19 +295,46 @@ def _train_inputs(args: argparse.Namespace) -> tuple[dict, list[str] | None, dic
     return params, algorithms, load_requirements(args.requirements)
 
 
+def _card_metric(card: Any, results: list[Any]) -> str | None:
+    """The card's accuracy metric when the candidates report it: it picks the best model."""
+    metric = card.accuracy.metric if card is not None and card.accuracy else None
+    reported = any(metric in (r.metrics.get("validation") or {}) for r in results)
+    return metric if reported else None
+
+
+def _train(setup: Any, ids: list[str], params: dict, card: Any) -> list[Any]:
+    """Train with every candidate recorded in the experiment store."""
+    from core import tracking
+    return tracking.train_and_record(setup, ids, params, include_baselines=True,
+                                     progress=_progress, write_bundles=False,
+                                     requirements=card.to_dict() if card else None)
+
+
+def _finish_tracking(results: list[Any], lang: str) -> None:
+    from core import tracking
+    for result in results:
+        tracking.record_test_scores(result)
+    tracking.flush(120)
+    warning = tracking.status().warning
+    if warning is not None:
+        complain(warning.text(lang))
+
+
 def cmd_train(args: argparse.Namespace, lang: str) -> int:
     """Load, prepare, train candidates and baselines, write the best bundle, check it."""
-    params, algorithms, requirements = _train_inputs(args)
+    params, algorithms, card = _train_inputs(args)
     loaded = load_data(args.data)
-    check_target(args.target, args.task, loaded.frame)
+    task = card.problem_type if card is not None and args.task == "auto" else args.task
+    check_target(args.target, task, loaded.frame)
     from core import training  # scikit-learn takes a second to import: not before bad input
-    setup = training.prepare_setup(loaded, args.target, task=args.task,
+    setup = training.prepare_setup(loaded, args.target, task=task,
                                    valid_size=args.valid_size, test_size=args.test_size,
                                    seed=args.seed, n_jobs=args.threads)
     ids = algorithms or default_algorithms(setup.task)
-    results = training.train_candidates(setup, ids, params, include_baselines=True,
-                                        progress=_progress)
-    best = pick_best(results, setup.task)
+    results = _train(setup, ids, params, card)
+    metric = _card_metric(card, results)
+    best = (training.best_candidate(results, setup.task, metric) if metric else None) \
+        or pick_best(results, setup.task)
     baseline = strongest_baseline(results, setup.task)
     for result in (best, baseline):
         if result is not None:
@@ -316,9 +342,23 @@ def cmd_train(args: argparse.Namespace, lang: str) -> int:
     print_leaderboard(results, setup.task, lang)
     print_test_scores(best, baseline, setup.task, lang)
     print_warnings(list(loaded.notes) + list(setup.notes) + list(best.notes), lang)
+    scorecard = _scorecard(best, card, setup, lang)
     out = bundle.write_bundle(setup, best, bundle_path(args.out, loaded.name, best.algorithm_id),
-                              requirements=requirements, baseline=baseline, lang=lang)
+                              requirements=card.to_dict() if card else None,
+                              scorecard=scorecard, baseline=baseline, lang=lang)
+    _finish_tracking([r for r in (best, baseline) if r is not None], lang)
     return report_check(bundle.check_bundle(out), out, lang, written=True)
+
+
+def _scorecard(best: Any, card: Any, setup: Any, lang: str) -> dict[str, Any] | None:
+    """The best model's scorecard against the card, printed and returned for the bundle."""
+    if card is None:
+        return None
+    from core import scorecard
+    data = scorecard.score_candidate(best, card, setup).to_dict()
+    for line in scorecard.scorecard_markdown(data, lang):
+        say(line)
+    return data
 
 
 # --- predict, check, reproduce, advise -----------------------------------------------
@@ -405,8 +445,14 @@ def cmd_reproduce(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_advise(args: argparse.Namespace, lang: str) -> int:
-    """Placeholder until the advisor exists: a clear "not yet" with exit code 2."""
-    raise DojoError("cli.advise_not_available")
+    """Rank the catalog for a requirements card and, optionally, a data file's profile."""
+    from core.advisor import advise_command
+    code, text = advise_command(args.requirements, args.data, args.target, args.json, lang)
+    if code == 2:
+        complain(text)
+    else:
+        say(text)
+    return code
 
 
 # --- entry point ---------------------------------------------------------------------

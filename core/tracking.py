@@ -184,6 +184,10 @@ def client_for(uri: str) -> Any:
         if uri not in _CLIENTS:
             _mlflow_env_defaults()
             from mlflow.tracking import MlflowClient  # slow import: only here, only once
+            # "Creating initial MLflow database tables..." is noise on a user's terminal;
+            # MLflow sets its logger to INFO when imported, so quieten it after the import.
+            logging.getLogger("mlflow").setLevel(logging.WARNING)
+            logging.getLogger("alembic").setLevel(logging.WARNING)
             # Exit hooks run last-registered first: ours must run before MLflow's own.
             atexit.unregister(_flush_at_exit)
             atexit.register(_flush_at_exit)

@@ -362,8 +362,14 @@ def _display_name(spec: AlgorithmSpec, params: dict[str, Any], key: str | None) 
 def train_candidates(setup: TrainingSetup, algorithm_ids: list[str],
                      params: dict[str, dict[str, Any]] | None = None,
                      include_baselines: bool = True, progress: ProgressCallback | None = None,
-                     cancel: threading.Event | None = None) -> list[CandidateResult]:
-    """Train the baselines and each candidate in turn; ``cancel`` is checked between them."""
+                     cancel: threading.Event | None = None,
+                     on_result: Callable[[CandidateResult], None] | None = None
+                     ) -> list[CandidateResult]:
+    """Train the baselines and each candidate in turn; ``cancel`` is checked between them.
+
+    ``on_result`` sees each result as soon as it exists (the experiment store records it
+    then, so a crash later in the job cannot lose it).
+    """
     plan = plan_candidates(setup, algorithm_ids, params, include_baselines)
     results: list[CandidateResult] = []
     for index, (key, algorithm_id, resolved) in enumerate(plan):
@@ -372,6 +378,8 @@ def train_candidates(setup: TrainingSetup, algorithm_ids: list[str],
         if progress:
             progress(key, "running", index / len(plan))
         results.append(train_candidate(setup, algorithm_id, resolved, key=key))
+        if on_result:
+            on_result(results[-1])
         if progress:
             progress(key, "done" if results[-1].ok else "failed", (index + 1) / len(plan))
     return results

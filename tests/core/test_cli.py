@@ -191,7 +191,7 @@ def test_error_messages_name_the_problem(runs: dict[str, Any], error_folder: tup
     cli.main(IN_PROCESS_CASES["bad requirements"](folder, good))
     assert "card.json" in capsys.readouterr().err
     cli.main(["advise"])
-    assert "not available yet" in capsys.readouterr().err
+    assert "--requirements" in capsys.readouterr().err
 
 
 def test_japanese_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -348,3 +348,24 @@ def test_real_data_trains_checks_and_beats_the_baseline(runs: dict[str, Any],
     # train ends with the same check as `python -m core check`, in a clean process.
     assert "Check passed" in done.stdout
     assert _beats_baseline(runs["root"] / f"{file_name}.zip")
+
+
+def test_advise_prints_the_ranked_json_contract(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    card = tmp_path / "card.json"
+    card.write_text(json.dumps({"problem_type": "classification", "explanation": "rules"}))
+    assert cli.main(["advise", "--requirements", str(card), "--json"]) == 0
+    ranked = json.loads(capsys.readouterr().out)
+    assert ranked[0]["id"] in {"decision_tree", "logistic_regression"}
+    assert {"requirement", "verdict", "text"} <= set(ranked[0]["reasons"][0])
+
+
+def test_an_impossible_card_is_refused_before_training(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    card = tmp_path / "card.json"
+    card.write_text(json.dumps({"problem_type": "classification",
+                                "speed": {"mode": "online", "latency_ms": 0}}))
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,y\n1,2,x\n3,4,z\n")
+    assert cli.main(["train", str(data), "--target", "y", "--requirements", str(card)]) == 2
+    assert "latency" in capsys.readouterr().err.lower()
