@@ -234,7 +234,7 @@ def _to_bool(series: pd.Series) -> pd.Series:
     return values.astype(bool) if values.notna().all() else values.astype(object)
 
 
-def _to_text(series: pd.Series) -> pd.Series:
+def as_category_text(series: pd.Series) -> pd.Series:
     """Text values with missing cells kept missing (not the string "nan").
 
     Numbers get the spelling Model Dojo gave them in training: whole numbers without
@@ -266,7 +266,7 @@ def coerce_column(series: pd.Series, feature: dict[str, Any]) -> pd.Series:
             # The loader turned all-numeric text into numbers; do the same before spelling.
             if numbers.notna().sum() == series.notna().sum():
                 series = numbers
-        return _to_text(series)
+        return as_category_text(series)
     if dtype in ("bool", "boolean"):
         return _to_bool(series)
     if pd.api.types.is_bool_dtype(series):

@@ -13,7 +13,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from core import catalog, unsupervised
+from core import catalog, predict_template, unsupervised
 from core.catalog import AlgorithmSpec
 from core.config import default_threads
 from core.data import LoadedData
@@ -84,20 +84,6 @@ ProgressCallback = Callable[[str, str, float], None]   # (candidate key, stage, 
 
 # --- preparing a run ----------------------------------------------------------------------------
 
-def _as_category_text(series: pd.Series) -> pd.Series:
-    """Categorical features as text, so training and predict.py see the same values.
-
-    Whole numbers keep their integer spelling ("415", not "415.0"), as a CSV holds them.
-    """
-    if pd.api.types.is_string_dtype(series):
-        return series.astype("str")
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        values = series.dropna()
-        if len(values) and (values == values.round()).all():
-            return series.astype("Int64").astype("str")
-    return series.astype("str")
-
-
 def prepare_setup(loaded: LoadedData, target: str | None, task: str = "auto",
                   role_overrides: dict[str, str] | None = None, valid_size: float = 0.2,
                   test_size: float = 0.2, seed: int = 42, stratify: bool = True,
@@ -118,7 +104,8 @@ def prepare_setup(loaded: LoadedData, target: str | None, task: str = "auto",
         frame[target] = frame[target].infer_objects()
     for name, role in profile.feature_roles.items():
         if role == "categorical":
-            frame[name] = _as_category_text(frame[name])
+            # predict.py's own conversion, so training and prediction spell values alike
+            frame[name] = predict_template.as_category_text(frame[name])
     task_name = profile.task.task if profile.task else task
     split = split_dataset(frame, target, task_name, valid_size, test_size, seed, stratify,
                           time_column)
