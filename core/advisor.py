@@ -2,10 +2,8 @@
 
 How it decides
 --------------
-Every algorithm that can do the card's problem type is scored. The catalog supplies the
-supervised algorithms and their traits; the unsupervised ones (k-means, Gaussian mixture,
-PCA, truncated SVD/LSA, NMF, LDA, LLE, t-SNE) come from ``UNSUPERVISED`` below, marked
-"not trainable yet", until the catalog declares them (a catalog entry always wins).
+Every algorithm of the catalog that can do the card's problem type is scored, from its
+traits (the catalog is the single source of algorithm facts).
 
     score = prior × product of the factors of every reason
 
@@ -96,82 +94,18 @@ class AlgorithmFacts:
     probabilities: bool = True
 
 
-def _unsupervised(algorithm_id: str, names: tuple[str, str], summary: tuple[str, str],
-                  task: str, traits: Traits, serves_new_data: bool = True) -> AlgorithmFacts:
-    return AlgorithmFacts(algorithm_id, {"en": names[0], "ja": names[1]},
-                          {"en": summary[0], "ja": summary[1]}, (task,), "scikit-learn", traits,
-                          trainable=False, serves_new_data=serves_new_data)
-
-
-_CLU, _DR = "clustering", "dimensionality_reduction"
-# Advisory facts for the unsupervised algorithms the catalog does not declare yet.
-UNSUPERVISED: dict[str, AlgorithmFacts] = {facts.id: facts for facts in (
-    _unsupervised("kmeans", ("k-means", "k-means 法"),
-                  ("Splits rows into k groups around centres; fast, and each centre is a "
-                   "readable 'typical member'. Assumes round groups of similar size.",
-                   "行を k 個の中心の周りに分けます。高速で、各中心は読み取れる「典型例」です。"
-                   "丸く同じ大きさのグループを仮定します。"),
-                  _CLU, Traits("global", "low", "low", False, False, True, True)),
-    _unsupervised("gaussian_mixture", ("Gaussian mixture", "混合ガウスモデル"),
-                  ("Groups as overlapping bell curves: elongated groups and a probability of "
-                   "belonging to each.",
-                   "重なり合う釣鐘型の分布としてグループ化します。細長いグループも扱え、"
-                   "各グループへの所属確率が得られます。"),
-                  _CLU, Traits("global", "medium", "low", False, False, True, True)),
-    _unsupervised("pca", ("Principal component analysis (PCA)", "主成分分析 (PCA)"),
-                  ("Few new axes that keep most of the variation; each axis is a readable "
-                   "weighted sum of the columns.",
-                   "ばらつきの大部分を保つ少数の新しい軸。各軸は列の重み付き和として読めます。"),
-                  _DR, Traits("global", "low", "low", False, False, True, True)),
-    _unsupervised("truncated_svd", ("Truncated SVD (LSA)", "切断型 SVD (LSA)"),
-                  ("PCA without centring, for sparse counts such as word counts (latent "
-                   "semantic analysis).",
-                   "中心化しない PCA。単語の出現回数のような疎なデータ向け(潜在意味解析)。"),
-                  _DR, Traits("global", "low", "low", False, False, False, True)),
-    _unsupervised("nmf", ("Non-negative matrix factorisation (NMF)", "非負値行列因子分解 (NMF)"),
-                  ("Splits non-negative data into additive parts that are often readable "
-                   "(topics, parts of images). Needs non-negative inputs.",
-                   "非負のデータを足し合わせの部品に分解します。部品は読み取りやすいことが"
-                   "多い(トピック、画像の部分)。入力は非負である必要があります。"),
-                  _DR, Traits("global", "medium", "low", False, False, False, True)),
-    _unsupervised("lda", ("Latent Dirichlet allocation (LDA)", "潜在的ディリクレ配分法 (LDA)"),
-                  ("Topic model: describes each document by a mix of topics, each a list of "
-                   "words. Needs counts.",
-                   "トピックモデル: 各文書をトピックの混合で表し、各トピックは単語の一覧です。"
-                   "入力は出現回数です。"),
-                  _DR, Traits("global", "medium", "medium", False, False, False, True)),
-    _unsupervised("lle", ("Locally linear embedding (LLE)", "局所線形埋め込み (LLE)"),
-                  ("Unrolls curved structure by keeping each row's neighbourhood; cost grows "
-                   "with the square of the rows.",
-                   "各行の近傍関係を保って曲がった構造を展開します。計算量は行数の 2 乗で"
-                   "増えます。"),
-                  _DR, Traits("none", "high", "high", False, False, True, False,
-                              scales_to_large_data=False)),
-    _unsupervised("tsne", ("t-SNE", "t-SNE"),
-                  ("Draws similar rows close together in 2-D for looking at; cannot place "
-                   "new rows and the axes have no meaning.",
-                   "似た行を 2 次元で近くに描いて眺めるための手法。新しい行は配置できず、"
-                   "軸に意味はありません。"),
-                  _DR, Traits("none", "high", "high", False, False, True, False,
-                              scales_to_large_data=False), serves_new_data=False),
-)}
-
-
 def _catalog_facts(spec: catalog.AlgorithmSpec) -> AlgorithmFacts:
-    table = UNSUPERVISED.get(spec.id)
     has_weights = any(hp.name == "class_weight" for hp in spec.hyperparameters)
     return AlgorithmFacts(
         spec.id, dict(spec.names), dict(spec.summary), spec.tasks, spec.library, spec.traits,
-        trainable=True, serves_new_data=table.serves_new_data if table else True,
+        trainable=True, serves_new_data=spec.traits.serves_new_data,
         class_weights=has_weights, probabilities=spec.id != "svm")
 
 
 def algorithm_facts(task: str) -> list[AlgorithmFacts]:
-    """Every algorithm for ``task``: the catalog's first, then the table's not yet in it."""
-    facts = [_catalog_facts(spec) for spec in catalog.ALGORITHMS.values()
-             if task in spec.tasks and not spec.is_baseline]
-    declared = {f.id for f in facts}
-    return facts + [f for f in UNSUPERVISED.values() if task in f.tasks and f.id not in declared]
+    """Every algorithm of the catalog that can do ``task``, in catalog order."""
+    return [_catalog_facts(spec) for spec in catalog.ALGORITHMS.values()
+            if task in spec.tasks and not spec.is_baseline]
 
 
 # --- reasons and recommendations -----------------------------------------------------------

@@ -87,6 +87,7 @@ class Traits:
     # How unsupervised models see numbers (supervised ones use needs_scaling):
     # "standard" | "unit_variance" (no centring) | "minmax" (0..1, clipped) | "none" (counts).
     input_scaling: str = "standard"
+    serves_new_data: bool = True   # can predict or transform rows it was not fitted on
 
 
 @dataclass(frozen=True)
@@ -870,7 +871,7 @@ ALGORITHMS: dict[str, AlgorithmSpec] = {spec.id: spec for spec in (
                        "グループ間の距離に意味はありません。"),
         tasks=DR, library="scikit-learn",
         traits=Traits("none", "high", "high", False, False, True, False,
-                      scales_to_large_data=False),
+                      scales_to_large_data=False, serves_new_data=False),
         hyperparameters=(
             _hp("perplexity", "float", 30.0,
                 ("Perplexity", "Roughly how many neighbours each row pays attention to. Must "

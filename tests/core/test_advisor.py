@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from core import advisor, catalog, cost_model
-from core.advisor import (UNSUPERVISED, Recommendation, advise, advise_command, algorithm_facts,
+from core.advisor import (Recommendation, advise, advise_command, algorithm_facts,
                           data_facts, format_table, to_json, to_records, top_picks)
 from core.profiling import profile_frame
 from core.requirements import (Accuracy, DataSize, Environment, RequirementsCard, Speed,
@@ -90,19 +90,16 @@ def test_dimensionality_reduction_covers_the_chapter_methods() -> None:
 
 # --- catalog first -------------------------------------------------------------------------------
 
-def test_a_catalog_entry_wins_over_the_advisory_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(catalog.ALGORITHMS, "gaussian_mixture")
-    facts = algorithm_facts("clustering")
-    assert [f.id for f in facts] == ["kmeans", "gaussian_mixture"]
-    # kmeans comes from the catalog; gaussian_mixture falls back to the advisory table
-    assert facts[0].trainable and not facts[1].trainable
-
-
-def test_unsupervised_table_is_complete() -> None:
-    assert set(UNSUPERVISED) == {"kmeans", "gaussian_mixture", "pca", "truncated_svd", "nmf",
-                                 "lda", "lle", "tsne"}
-    for facts in UNSUPERVISED.values():
-        assert facts.names["en"] and facts.names["ja"] and cost_model.known(facts.id)
+def test_every_unsupervised_algorithm_of_the_chapter_is_advised() -> None:
+    ids = {f.id for task in ("clustering", "dimensionality_reduction")
+           for f in algorithm_facts(task)}
+    assert ids == {"kmeans", "gaussian_mixture", "pca", "truncated_svd", "nmf", "lda", "lle",
+                   "tsne"}
+    for task in ("clustering", "dimensionality_reduction"):
+        for facts in algorithm_facts(task):
+            assert facts.names["en"] and facts.names["ja"] and cost_model.known(facts.id)
+    assert not next(f for f in algorithm_facts("dimensionality_reduction")
+                    if f.id == "tsne").serves_new_data
 
 
 # --- rule: explanation ---------------------------------------------------------------------------
