@@ -32,6 +32,8 @@ import streamlit.testing.v1.app_test as app_test_module  # noqa: E402
 from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from streamlit.logger import set_log_level  # noqa: E402
+
 from _common import numeric_table  # noqa: E402
 from core.jobs import get_pool  # noqa: E402
 
@@ -81,6 +83,7 @@ def train(at: AppTest, algorithms: list[str], wait: bool) -> str:
 
 
 def main() -> None:
+    set_log_level("error")   # AppTest's "missing ScriptRunContext" warnings
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--features", type=int, default=40)

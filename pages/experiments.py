@@ -13,6 +13,7 @@ from ui.i18n import lang, text_of, tr
 from ui.page import run_page
 from ui.state import DojoState, get_state
 from ui.widgets import drop
+from ui.guide import render_guide
 
 COMPARE_DEFAULT = 3
 FILTERS: tuple[tuple[str, str], ...] = (("dataset", "app.experiments.filter_dataset"),
@@ -108,8 +109,11 @@ def render_plots(runs: pd.DataFrame) -> None:
     metric = pick_metric(runs)
     if metric is None:
         return
-    scatter = plots.metric_vs_time_figure(runs, metric, lang())
-    parallel = plots.parallel_coordinates_figure(runs, metric, lang())
+    # Figures are rebuilt only when the compared runs, the metric or the language change.
+    memo = ("experiments_figures", tuple(runs["run_id"]), tuple(runs["status"]), metric, lang())
+    scatter, parallel = get_state().remember(memo, lambda: (
+        plots.metric_vs_time_figure(runs, metric, lang()),
+        plots.parallel_coordinates_figure(runs, metric, lang())))
     with st.container(key="experiments_scatter"):
         if scatter is not None:
             st.plotly_chart(scatter)
@@ -198,6 +202,7 @@ def render_restored_notice() -> None:
 def render() -> None:
     state = get_state()
     st.title(tr("app.experiments.title"))
+    render_guide("experiments")
     st.markdown(tr("app.experiments.intro"))
     runs = load_runs()
     render_store()

@@ -191,9 +191,13 @@ def render_dependence(state: DojoState, result: Any, shap: ShapResult) -> None:
     st.plotly_chart(state.remember(memo, build))
 
 
-def _row_label(shap: ShapResult, position: int) -> str:
-    return tr("app.inspect.row_option", row=shap.rows.index[position],
-              output=f"{shap.predictions[position]:.4g}")
+def _row_labels(state: DojoState, result: Any, shap: ShapResult) -> list[str]:
+    """One label per explained row, built once (thousands of rows must not cost a rerun)."""
+    def build() -> list[str]:
+        return [tr("app.inspect.row_option", row=row, output=f"{output:.4g}")
+                for row, output in zip(shap.rows.index, shap.predictions)]
+    return state.remember(("inspect_row_labels", state.results_run, result.key,
+                           shap.class_label, lang()), build)
 
 
 def render_waterfall(state: DojoState, result: Any, shap: ShapResult) -> None:
@@ -201,8 +205,9 @@ def render_waterfall(state: DojoState, result: Any, shap: ShapResult) -> None:
     positions = list(range(len(shap.rows)))
     if st.session_state.get("shap_row") not in positions:
         st.session_state["shap_row"] = 0
+    labels = _row_labels(state, result, shap)
     position = st.selectbox(tr("app.inspect.waterfall_row"), options=positions, key="shap_row",
-                            format_func=lambda p: _row_label(shap, p),
+                            format_func=lambda p: labels[p],
                             help=tr("app.inspect.waterfall_help"))
     st.plotly_chart(state.remember(
         ("inspect_waterfall", state.results_run, result.key, shap.class_label, position, lang()),
