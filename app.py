@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.facilitator import apply_facilitator_settings, render_facilitator_controls
+from ui.guide import guided_page
 from ui.i18n import LANGUAGE_NAMES, tr
 from ui.nav import build_pages, render_progress
+from ui.requirements_card import render_sidebar_summary
 from ui.state import get_state
 from ui.widgets import seed
 
@@ -22,7 +25,13 @@ navigation = st.navigation(build_pages())
 with st.sidebar:
     st.selectbox(tr("app.sidebar.language"), options=list(LANGUAGE_NAMES),
                  format_func=LANGUAGE_NAMES.__getitem__, key="language")
+    card_summary = st.empty()
     progress = st.empty()
-navigation.run()
+    render_facilitator_controls(state)
+apply_facilitator_settings(state)
+with guided_page():   # the guide's next action is drawn after the page ran
+    navigation.run()
 with progress.container():   # drawn after the page, so it reflects what the page just did
     render_progress(state)
+with card_summary.container():
+    render_sidebar_summary(state)

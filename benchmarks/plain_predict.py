@@ -9,5 +9,5 @@ import pandas as pd
 
 model_path, input_path, output_path = sys.argv[1:4]
 model = joblib.load(model_path)
-frame = pd.read_csv(input_path)
+frame = pd.read_csv(input_path).drop(columns=["target"], errors="ignore")
 pd.DataFrame({"prediction": model.predict(frame)}).to_csv(output_path, index=False)

@@ -1,7 +1,7 @@
 """Algorithms: every candidate ranked against the requirements card (and the data, if loaded).
 
-Reads the card from ``st.session_state["requirements_card"]`` (written by the Requirements
-page); without one, the problem type comes from the loaded data or a choice here. The
+Reads the card from ``DojoState.requirements`` (written by the Requirements page or a
+workshop scenario); without one, the problem type comes from the loaded data or a choice here. The
 advisor's top picks become the Train page's selection until the user picks otherwise.
 """
 
@@ -20,15 +20,15 @@ from ui.data_source import current_profile
 from ui.i18n import labels_for, lang, text_of, tr
 from ui.page import run_page, show_error
 from ui.state import DojoState, get_state
+from ui.guide import render_guide
 
-CARD_KEY = "requirements_card"
 SUPERVISED = ("classification", "regression")
 VERDICT_COLOURS = {"meets": "green", "risky": "orange", "fails": "red"}
 
 
 def current_card(state: DojoState) -> RequirementsCard | None:
     """The session's card, or None when the Requirements page has not made one."""
-    raw = st.session_state.get(CARD_KEY)
+    raw = state.requirements
     if not raw:
         return None
     try:
@@ -142,8 +142,9 @@ def render_picks(state: DojoState, card: RequirementsCard, recs: list[Recommenda
         st.info(tr("app.algorithms.not_trainable_yet"), icon=":material/info:")
         return
     names = ", ".join(next(r.name(lang()) for r in recs if r.id == pick) for pick in picks)
-    if state.algorithms is None:
-        # The Train page starts from these until the user chooses otherwise.
+    if state.algorithms is None and state.requirements is None:
+        # The Train page starts from these until the user chooses otherwise (with a card,
+        # it asks the advisor itself, so a changed card changes the picks).
         state.algorithms = list(picks)
         st.session_state.pop("algorithms", None)
     st.markdown(tr("app.algorithms.picks", names=names))
@@ -157,6 +158,7 @@ def render_picks(state: DojoState, card: RequirementsCard, recs: list[Recommenda
 def render() -> None:
     state = get_state()
     st.title(tr("app.algorithms.title"))
+    render_guide("algorithms")
     st.markdown(tr("app.algorithms.intro"))
     card = choose_card(state)
     profile = data_profile(state, card.problem_type)

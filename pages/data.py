@@ -13,17 +13,20 @@ from ui.data_source import (TABLE_CHOICES, auto_profile, current_profile, curren
                             data_fingerprint, load_sample_into_state, load_upload, reload_upload)
 from ui.i18n import labels_for, lang, text_of, tr
 from ui.page import run_page, show_error
-from ui.samples import sample_description, sample_ids, sample_label
+from ui.guide import render_guide
+from ui.samples import sample_description, sample_ids, sample_label, scenario_story
 from ui.state import DojoState, get_state
+from ui.unsupervised import (goal_chosen, is_unsupervised, no_target_chosen, render_goal_note,
+                             render_no_target_choice, task_options)
 from ui.widgets import force, seed
 
-TASK_CHOICES = ("auto", "classification", "regression")
 PREVIEW_ROWS = 200
+BUILT_IN_FORMATS = ("sample", "scenario")
 
 
 def render_source(state: DojoState) -> None:
     st.subheader(tr("app.data.source"))
-    left, right = st.columns([3, 2])
+    left, right = st.columns(2)   # room for the workshop scenarios' longer names
     with left:
         uploaded = st.file_uploader(tr("app.data.upload"), key="data_upload",
                                     type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
@@ -66,6 +69,9 @@ def render_sample_picker(state: DojoState) -> None:
                           key="sample_dataset", help=tr("app.data.sample_help"))
     if chosen is not None and chosen != state.sample_id:
         load_sample_into_state(chosen, with_target=True)
+        for widget, value in (("target_column", state.target), ("task_choice", state.task),
+                              ("time_column", state.time_column)):
+            force(widget, value)   # the new table's choices, not the old widgets' values
     if chosen is not None:
         st.caption(sample_description(chosen))
 
@@ -75,33 +81,48 @@ def render_loaded(state: DojoState) -> None:
     frame = data.frame
     encoding = f" · {data.encoding}" if data.encoding else ""
     st.success(tr("app.data.loaded", name=data.name, rows=f"{len(frame):,}",
-                  columns=len(frame.columns), format=data.file_format) + encoding,
+                  columns=len(frame.columns), format=format_name(data.file_format)) + encoding,
                icon=":material/check_circle:")
     for note in data.notes:
         st.info(text_of(note))
+    story = scenario_story(state.sample_id)
+    if story is not None:
+        with st.container(border=True, key="scenario_story"):
+            st.markdown(f"**{tr('app.data.scenario_story')}**  \n{text_of(story)}")
+            st.caption(tr("app.data.scenario_card"))
     with st.expander(tr("app.data.preview", rows=min(PREVIEW_ROWS, len(frame))), expanded=True):
         with st.container(key="data_preview"):
             st.dataframe(frame.head(PREVIEW_ROWS), height=240)
 
 
+def format_name(file_format: str) -> str:
+    """"csv", "parquet"... as they are; the built-in kinds ("sample", "scenario") translated."""
+    return tr(f"app.data.format_{file_format}") if file_format in BUILT_IN_FORMATS else file_format
+
+
 def render_target(state: DojoState) -> None:
     st.subheader(tr("app.data.target_heading"))
+    no_target = render_no_target_choice(state)
     columns = list(state.data.frame.columns)
     seed("target_column", state.target, options=columns + [None])
     left, right = st.columns(2)
     with left:
         target = st.selectbox(tr("app.data.target"), options=columns, index=None,
-                              placeholder=tr("app.data.target_placeholder"),
-                              key="target_column", help=tr("app.data.target_help"))
+                              placeholder=tr("app.unsupervised.target_not_needed" if no_target
+                                             else "app.data.target_placeholder"),
+                              key="target_column", help=tr("app.data.target_help"),
+                              disabled=no_target)
     if target != state.target:
         state.target = target
         state.role_overrides.pop(target, None)
     with right:
-        seed("task_choice", state.task, options=list(TASK_CHOICES))
-        state.task = st.selectbox(tr("app.data.task"), options=list(TASK_CHOICES),
-                                  format_func=labels_for(TASK_CHOICES, lambda task: tr(f"app.task.{task}")),
+        tasks = task_options(no_target)
+        seed("task_choice", state.task, options=tasks)
+        state.task = st.selectbox(tr("app.data.task"), options=tasks,
+                                  format_func=labels_for(tasks, lambda task: tr(f"app.task.{task}")),
                                   key="task_choice", help=tr("app.data.task_help"),
-                                  disabled=target is None)
+                                  disabled=target is None and not no_target)
+    render_goal_note(state)
 
 
 def render_detected_task(state: DojoState) -> None:
@@ -171,8 +192,9 @@ def render_profile(state: DojoState) -> None:
     profile = current_profile(state)
     for warning in profile.warnings:
         st.warning(text_of(warning), icon=":material/warning:")
-    tabs = st.tabs([tr("app.data.tab_roles"), tr("app.data.tab_missing"),
-                    tr("app.data.tab_distribution"), tr("app.data.tab_target")])
+    names = ["app.data.tab_roles", "app.data.tab_missing", "app.data.tab_distribution"]
+    tabs = st.tabs([tr(name) for name in names + ([] if no_target_chosen(state)
+                                                    else ["app.data.tab_target"])])
     with tabs[0]:
         render_roles(state)
     with tabs[1], st.container(key="missing_chart"):
@@ -180,6 +202,8 @@ def render_profile(state: DojoState) -> None:
                                        lambda: missing_values_figure(profile, lang())))
     with tabs[2]:
         render_distribution(state)
+    if len(tabs) < 4:   # no target: nothing to show there
+        return
     with tabs[3], st.container(key="target_chart"):
         if state.target is None:
             st.caption(tr("app.data.pick_target_first"))
@@ -217,11 +241,14 @@ def render_split(state: DojoState) -> None:
         state.test_size = st.slider(tr("app.data.test_size"), 0.05, 0.4, step=0.05,
                                     key="test_size", format="%.2f")
     with cols[2]:
+        pinned = tr("app.data.seed_pinned") if state.fixed_seeds else ""
         state.seed = int(st.number_input(tr("app.data.seed"), min_value=0, max_value=2**31 - 1,
-                                         step=1, key="split_seed", help=tr("app.data.seed_help")))
+                                         step=1, key="split_seed", disabled=state.fixed_seeds,
+                                         help=f"{tr('app.data.seed_help')} {pinned}".strip()))
     with cols[3]:
         detected = auto_profile(state).task
-        regression = detected is not None and detected.task != "classification"
+        regression = (detected is not None and detected.task != "classification"
+                      or is_unsupervised(state.task))   # no classes to keep equal
         state.stratify = st.checkbox(tr("app.data.stratify"), key="stratify",
                                      help=tr("app.data.stratify_help"), disabled=regression)
     render_time_column(state)
@@ -249,7 +276,7 @@ def render_split_sizes(state: DojoState) -> None:
     cols[3].metric(tr("app.data.split_method"), tr(f"app.split.method_{info.method}"))
     for note in setup.notes:
         st.info(text_of(note))
-    if st.button(tr("app.data.go_train"), key="go_train", type="primary",
+    if st.button(tr("app.data.go_train"), key="go_train",   # the guide's button is the primary one
                  icon=":material/arrow_forward:"):
         st.switch_page("pages/train.py")
 
@@ -257,7 +284,7 @@ def render_split_sizes(state: DojoState) -> None:
 def render() -> None:
     state = get_state()
     st.title(tr("app.data.title"))
-    st.markdown(tr("app.data.intro"))
+    render_guide("data")   # its "What" says what the old one-line intro said
     render_source(state)
     if state.data is None:
         st.info(tr("app.data.nothing_loaded"), icon=":material/info:")
@@ -267,7 +294,7 @@ def render() -> None:
     if state.target is not None:
         run_section(lambda: render_detected_task(state))
     run_section(lambda: render_profile(state))
-    if state.target is not None:
+    if goal_chosen(state):
         run_section(lambda: render_split(state))
 
 

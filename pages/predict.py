@@ -14,6 +14,8 @@ from ui.page import run_page, show_error
 from ui.predicting import (bundle_source, category_options, example_values, features_of,
                            is_whole_number, predict_frame, read_batch, session_source)
 from ui.state import DojoState, PredictSource, get_state
+from ui.unsupervised import explain_cannot_predict
+from ui.guide import render_guide
 
 SOURCES = ("session", "bundle")
 FORM_COLUMNS = 3
@@ -38,6 +40,8 @@ def pick_source(state: DojoState) -> PredictSource | None:
                 state.selected_candidate if state.selected_candidate in keys else keys[0])
         key = st.selectbox(tr("app.predict.candidate"), options=keys, key="predict_candidate",
                            format_func=labels_for(keys, lambda k: text_of(state.result(k).name)))
+        if explain_cannot_predict(state, key):   # t-SNE only knows its training rows
+            return None
         return session_source(state, key)
     return pick_bundle(state)
 
@@ -100,6 +104,9 @@ def render_whatif(state: DojoState, source: PredictSource) -> None:
 
 def render_single(result: pd.DataFrame) -> None:
     with st.container(key="whatif_result", border=True):
+        if "prediction" not in result:   # a dimensionality reduction: its new columns
+            st.dataframe(result, hide_index=True)
+            return
         st.metric(tr("app.predict.prediction"), str(result["prediction"].iloc[0]))
         probabilities = result.drop(columns=["prediction"])
         if not probabilities.empty:
@@ -139,6 +146,7 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 def render() -> None:
     state = get_state()
     st.title(tr("app.predict.title"))
+    render_guide("predict")
     st.markdown(tr("app.predict.intro"))
     source = pick_source(state)
     if source is None:

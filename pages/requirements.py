@@ -1,9 +1,9 @@
 """Requirements: the use case's card (problem type, speed, environment, explanation, accuracy).
 
-The card lives in ``st.session_state["requirements_card"]`` as its JSON dict (the same
-file the command line takes with ``--requirements``). Widgets own ``req_*`` keys and are
-seeded from that dict, so the card survives page switches; it can be downloaded and
-imported again. After training, the trained candidates are checked against it.
+The card lives in ``DojoState.requirements`` as its JSON dict (the same file the command
+line takes with ``--requirements``). Widgets own ``req_*`` keys and are seeded from that
+dict, so the card survives page switches; it can be downloaded and imported again. After
+training, the trained candidates are checked against it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from core.catalog import EXPLANATION_LEVELS
@@ -23,11 +22,11 @@ from core.requirements import (BUSINESS_QUESTIONS, METRICS, PROBLEM_TYPES, Requi
 from core.requirements import render as render_message
 from ui.i18n import labels_for, lang, tr
 from ui.page import run_page, show_error
+from ui.requirements_card import render_scorecards
 from ui.state import DojoState, get_state
 from ui.widgets import seed
+from ui.guide import render_guide
 
-CARD_KEY = "requirements_card"
-EXTRAS_KEY = "requirements_extras"       # page-only choices: how the problem type was chosen
 UNSTATED = "unstated"
 SPEED_MODES = (UNSTATED, "online", "batch")
 LOCATIONS = (UNSTATED, "cloud", "edge")
@@ -97,13 +96,13 @@ def set_widgets(card: dict[str, Any]) -> None:
         st.session_state[key] = value
 
 
-def stored_card() -> dict[str, Any]:
-    return st.session_state.get(CARD_KEY) or {"problem_type": "classification"}
+def stored_card(state: DojoState) -> dict[str, Any]:
+    return state.requirements or {"problem_type": "classification"}
 
 
 # --- import --------------------------------------------------------------------------------------
 
-def render_import() -> None:
+def render_import(state: DojoState) -> None:
     uploaded = st.file_uploader(tr("app.requirements.import"), type=["json"],
                                 key="requirements_upload", help=tr("app.requirements.import_help"))
     if uploaded is None or st.session_state.get("requirements_upload_token") == uploaded.file_id:
@@ -114,19 +113,21 @@ def render_import() -> None:
     except DojoError as exc:
         show_error(exc)
         return
-    st.session_state[CARD_KEY] = card.to_dict()
+    state.requirements = card.to_dict()
     set_widgets(card.to_dict())
     # The imported problem type wins over a business question picked earlier.
-    st.session_state[EXTRAS_KEY] = {"how": "direct", "question": None}
+    state.requirements_extras = {"how": "direct", "question": None}
     st.session_state.update({"req_how": "direct", "req_question": None})
     st.success(tr("app.requirements.imported", name=uploaded.name), icon=":material/upload:")
 
 
 # --- sections ------------------------------------------------------------------------------------
 
-def render_problem_type() -> None:
+def render_problem_type(state: DojoState) -> None:
     st.subheader(tr("app.requirements.problem_heading"))
-    extras = st.session_state.setdefault(EXTRAS_KEY, {"how": "question", "question": None})
+    extras = state.requirements_extras
+    extras.setdefault("how", "question")
+    extras.setdefault("question", None)
     seed("req_how", extras["how"], options=["question", "direct"])
     how = st.radio(tr("app.requirements.problem_how"), options=["question", "direct"],
                    horizontal=True, key="req_how",
@@ -392,38 +393,22 @@ def render_card(card: RequirementsCard) -> None:
         st.switch_page("pages/algorithms.py")
 
 
-def render_scorecards(state: DojoState, card: RequirementsCard) -> None:
-    """After training: every candidate against the card, and the price of explainability."""
-    from core.scorecard import build_scorecards, price_of_explainability, scorecard_rows
-
-    if not any(r.ok and not r.is_baseline for r in state.results) or state.results_setup is None:
-        return
-    st.subheader(tr("app.requirements.scorecard_heading"))
-    st.caption(tr("app.requirements.scorecard_help"))
-    scorecards = state.remember(
-        ("scorecards", state.results_run, card_json(card)),
-        lambda: build_scorecards(state.results, card, state.results_setup))
-    with st.container(key="scorecard"):
-        st.dataframe(pd.DataFrame(scorecard_rows(scorecards, lang())), hide_index=True)
-    price = price_of_explainability(state.results, card)
-    st.info(price.text(lang()), icon=":material/balance:")
-
-
 def render() -> None:
     state = get_state()
     st.title(tr("app.requirements.title"))
+    render_guide("requirements")
     st.markdown(tr("app.requirements.intro"))
-    render_import()
-    for key, value in widget_values(stored_card()).items():
+    render_import(state)
+    for key, value in widget_values(stored_card(state)).items():
         seed(key, value)
-    render_problem_type()
+    render_problem_type(state)
     render_speed()
     render_environment()
     render_explanation()
     render_accuracy()
     render_data_size()
     card = parse_card_dict(card_from_widgets())
-    st.session_state[CARD_KEY] = card.to_dict()
+    state.requirements = card.to_dict()
     render_card(card)
     render_scorecards(state, card)
 

@@ -22,7 +22,14 @@ KEY_CALL = re.compile(r"""\b(?:tr|t|Message|DojoError)\(\s*["']([a-z_][\w.]*)["'
 APP_KEY_LITERAL = re.compile(r"""["'](app\.[a-z_]+\.[\w.]*\w)["']""")
 # Keys the app builds at run time from a fixed set of values.
 DYNAMIC_FAMILIES: dict[str, tuple[str, ...]] = {
-    "app.task.{}": ("auto", "classification", "regression"),
+    "app.task.{}": ("auto", "classification", "regression", "clustering",
+                    "dimensionality_reduction"),
+    "app.plot.{}": ("cluster_projection", "cluster_profile", "projection", "loadings",
+                    "explained_variance"),
+    "app.unsupervised.goal_{}": ("clustering", "dimensionality_reduction"),
+    "app.unsupervised.metrics_{}": ("clustering", "dimensionality_reduction"),
+    "app.unsupervised.export_{}": ("clustering", "dimensionality_reduction"),
+    "app.unsupervised.baseline_note_{}": ("clustering", "dimensionality_reduction"),
     "app.subtype.{}": ("binary", "multiclass"),
     "app.role.{}": ROLES,
     "app.split.{}": ("train", "validation", "test"),

@@ -13,7 +13,11 @@ from core.data import LoadedData, LoadOptions, load_table
 from core.errors import DojoError
 from core.profiling import DataProfile, profile_frame
 from core.samples import load_sample
+from core.scenarios import Scenario, load_scenario
+from ui.samples import scenario_of
 from ui.state import DojoState, get_state
+
+SCENARIO_SEED = 42   # fixed: everyone in a workshop gets the same table
 
 
 # LoadOptions field -> (LoadedData.choices key, label, may stay empty)
@@ -73,14 +77,45 @@ def reload_upload(name: str, read: Callable[[], bytes], options: dict[str, str])
 
 
 def load_sample_into_state(sample_id: str, with_target: bool = False) -> None:
-    """Load a bundled sample dataset; ``with_target`` also picks its target column."""
+    """Load a bundled sample or a workshop scenario; ``with_target`` also picks its target.
+
+    A scenario also brings its problem type, time column, requirements card and mistake
+    costs; it is generated with ``SCENARIO_SEED`` so a whole room sees the same table.
+    """
     state = get_state()
-    loaded = state.remember(("sample", sample_id), lambda: load_sample(sample_id))
+    scenario = scenario_of(sample_id)
+    if scenario is not None:
+        loaded = state.remember(("scenario", sample_id, SCENARIO_SEED),
+                                lambda: load_scenario(sample_id, seed=SCENARIO_SEED))
+    else:
+        loaded = state.remember(("sample", sample_id), lambda: load_sample(sample_id))
+    previous = scenario_of(state.sample_id)
     adopt(state, loaded)
     state.sample_id, state.upload_token, state.load_error = sample_id, None, None
     state.load_options = {}
-    if with_target and "target" in loaded.frame.columns:
+    if previous is not None and previous is not scenario:
+        forget_scenario_card(state, previous)
+    if scenario is not None:
+        apply_scenario(state, scenario, with_target)
+    elif with_target and "target" in loaded.frame.columns:
         state.target = "target"
+
+
+def apply_scenario(state: DojoState, scenario: Scenario, with_target: bool = True) -> None:
+    """The scenario's choices: target, task, time column, requirements card and costs."""
+    if with_target:
+        state.target, state.task = scenario.target, scenario.task
+        state.time_column = scenario.time_column
+    state.requirements = scenario.card_dict()
+    state.costs = scenario.costs.to_dict() if scenario.costs is not None else None
+
+
+def forget_scenario_card(state: DojoState, scenario: Scenario) -> None:
+    """Leaving a scenario drops its card and costs, unless the user has edited them."""
+    if state.requirements == scenario.card:
+        state.requirements = None
+    if scenario.costs is not None and state.costs == scenario.costs.to_dict():
+        state.costs = None
 
 
 def _overrides_key(state: DojoState) -> tuple[tuple[str, str], ...]:
@@ -114,9 +149,10 @@ def setup_key(state: DojoState) -> tuple[Any, ...]:
 def current_setup(state: DojoState) -> Any:
     """The prepared TrainingSetup for the current choices (raises DojoError on bad input)."""
     from core.training import prepare_setup
+    from core.unsupervised import is_unsupervised
 
-    if state.data is None or state.target is None:
-        return None
+    if state.data is None or (state.target is None and not is_unsupervised(state.task)):
+        return None   # clustering and dimensionality reduction need no target
     return state.remember(setup_key(state), lambda: prepare_setup(
         state.data, state.target, task=state.task,
         role_overrides=dict(state.role_overrides) or None, valid_size=state.valid_size,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.catalog import UNSUPERVISED_TASKS
 from ui.i18n import tr
 from ui.state import DojoState
 
@@ -65,7 +66,8 @@ def workflow_steps(state: DojoState) -> list[Step]:
     return [
         Step("pages/data.py", "app.step.data", "app.step.data_hint", state.data is not None),
         Step("pages/data.py", "app.step.target", "app.step.target_hint",
-             state.data is not None and state.target is not None),
+             state.data is not None and (state.target is not None
+                                         or state.task in UNSUPERVISED_TASKS)),  # "no target"
         Step("pages/train.py", "app.step.train", "app.step.train_hint", trained),
         Step("pages/export.py", "app.step.export", "app.step.export_hint", bool(state.bundles)),
         Step("pages/predict.py", "app.step.predict", "app.step.predict_hint",

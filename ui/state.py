@@ -64,11 +64,22 @@ class DojoState:
     results_run: str | None = None           # job id that produced ``results`` (keys memo entries)
     results_notice: Message | None = None    # e.g. why the last job stopped
     selected_candidate: str | None = None
+    thresholds: dict[str, float] = field(default_factory=dict)   # candidate key -> threshold
+    threshold_choices: dict[str, str] = field(default_factory=dict)  # key -> cheapest|standard
+    k_sweeps: dict[str, Any] = field(default_factory=dict)   # algorithm -> (inputs, KSweep)
     # Export / Predict
     bundles: dict[str, str] = field(default_factory=dict)   # candidate key -> bundle path
     last_bundle_path: str | None = None
     uploaded_bundle: PredictSource | None = None
     predictions_made: int = 0
+    # Requirements (the Requirements page, or a workshop scenario, fills these)
+    requirements: dict | None = None         # the requirements card's JSON dict
+    costs: dict | None = None                # price of each kind of mistake (MistakeCosts)
+    requirements_extras: dict[str, Any] = field(default_factory=dict)   # how the type was chosen
+    # Workshop
+    guide_open: bool = True                  # the What / Why / How box on each page
+    presenter: bool = False                  # facilitator: larger text for a projector
+    fixed_seeds: bool = False                # facilitator: seed 42 everywhere
     memo: dict[Any, Any] = field(default_factory=dict)
 
     def reset_for_new_data(self) -> None:

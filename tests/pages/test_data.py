@@ -153,3 +153,68 @@ def test_npz_arrays_can_be_chosen(app: AppTest, tmp_path: Path) -> None:
     assert not app.exception
     assert state(app).data.frame.shape[1] in (2, 3)
     assert state(app).load_options["npz_x"] == "other"
+
+
+# --- workshop scenarios in the sample picker --------------------------------------------------
+
+from core.scenarios import SCENARIOS, load_scenario   # noqa: E402  (grouped with their tests)
+
+
+def test_the_picker_offers_samples_then_workshop_scenarios(app: AppTest) -> None:
+    open_page(app, "data")
+    box = app.selectbox(key="sample_dataset")
+    assert box.options[0].startswith("Sample · Iris")
+    assert [o for o in box.options if o.startswith("Workshop · ")] == [
+        f"Workshop · {t}" for t in ("Retail demand forecast (scenario)",
+                                    "Remaining useful life of machine parts (scenario)",
+                                    "Loan approval (scenario)",
+                                    "Defective products on a production line (scenario)",
+                                    "Customer churn with costs (scenario)")]
+
+
+@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
+def test_each_scenario_sets_target_task_card_and_tells_its_story(app: AppTest,
+                                                                 scenario_id: str) -> None:
+    scenario = SCENARIOS[scenario_id]
+    load_sample(app, scenario_id)
+    session = state(app)
+    assert session.target == scenario.target and session.task == scenario.task
+    assert session.time_column == scenario.time_column
+    assert session.requirements == scenario.card
+    assert session.costs == (scenario.costs.to_dict() if scenario.costs else None)
+    assert session.data.sha256 == load_scenario(scenario_id, seed=42).sha256   # the room's table
+    assert app.selectbox(key="target_column").value == scenario.target
+    assert app.selectbox(key="task_choice").value == scenario.task
+    assert app.selectbox(key="time_column").value == scenario.time_column
+    assert "The business case" in texts(app.markdown)
+    assert not app.error
+    sizes = {m.label: m.value for m in app.metric}
+    assert int(sizes["Training rows"].replace(",", "")) > 1000
+
+
+def test_switching_scenarios_replaces_the_earlier_choices(app: AppTest) -> None:
+    load_sample(app, "demand_forecast")
+    app.selectbox(key="sample_dataset").set_value("customer_churn").run()
+    assert not app.exception
+    session = state(app)
+    assert (session.target, session.task, session.time_column) == ("churned", "classification",
+                                                                   None)
+    assert app.selectbox(key="time_column").value is None
+    assert session.requirements == SCENARIOS["customer_churn"].card
+
+
+def test_leaving_a_scenario_for_a_sample_drops_its_card(app: AppTest) -> None:
+    load_sample(app, "customer_churn")
+    app.selectbox(key="sample_dataset").set_value("iris").run()
+    session = state(app)
+    assert session.target == "target" and session.task == "auto"
+    assert session.requirements is None and session.costs is None
+
+
+def test_a_scenario_story_shows_in_japanese(app: AppTest) -> None:
+    app.sidebar.selectbox(key="language").set_value("ja").run()
+    load_sample(app, "defective_products")
+    assert "ビジネスの事例" in texts(app.markdown)
+    assert app.selectbox(key="sample_dataset").value == "defective_products"
+    assert "ワークショップ · 製造ラインの不良品検出(シナリオ)" in app.selectbox(
+        key="sample_dataset").options

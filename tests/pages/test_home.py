@@ -39,3 +39,20 @@ def test_language_survives_page_switches(app: AppTest) -> None:
     app.switch_page("pages/home.py").run()
     assert app.sidebar.selectbox(key="language").value == "ja"
     assert app.title[0].value == "Model Dojo"
+
+
+def test_home_opens_a_workshop_scenario_ready_to_train(app: AppTest) -> None:
+    assert app.button(key="start_scenario").disabled           # nothing chosen yet
+    app.selectbox(key="home_scenario").set_value("loan_approval").run()
+    app.button(key="start_scenario").click().run()
+    assert not app.exception
+    session = state(app)
+    assert session.sample_id == "loan_approval" and session.target == "approved"
+    assert session.requirements["explanation"] == "per_prediction"
+    assert app.selectbox(key="sample_dataset").value == "loan_approval"   # on the Data page
+    assert app.button(key="guide_next").label == "Next: Train and compare"
+
+
+def test_home_shows_the_guide_with_its_next_step(app: AppTest) -> None:
+    assert app.expander[0].label == "About this step: what, why and how"
+    assert "**Next:** Press **Start with a sample dataset** below" in texts(app.markdown)

@@ -30,7 +30,7 @@ def test_what_if_form_predicts_one_row(app: AppTest) -> None:
     assert len(app.number_input) == 4            # one input per feature
     app.number_input[2].set_value(1.0)           # petal length: small → setosa
     app.number_input[3].set_value(0.2)
-    app.button[-1].click().run()                 # the form's submit button
+    app.main.button[-1].click().run()                 # the form's submit button
     assert not app.exception and not app.error
     assert app.metric[0].value == "setosa"
     assert state(app).predictions_made == 1
@@ -78,7 +78,7 @@ def test_uploaded_signed_bundle_is_used(app: AppTest, tmp_path: Path, dojo_home:
         (bundle.name, bundle.read_bytes(), "application/zip")).run()
     assert not app.exception and not app.error
     assert "Signature verified" in texts(app.success)
-    app.button[-1].click().run()
+    app.main.button[-1].click().run()
     assert app.metric[0].value in {"yes", "no"}
 
 

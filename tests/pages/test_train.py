@@ -12,6 +12,7 @@ import core.training
 from core.i18n import Message
 from core.jobs import CANCELLED, DONE, FAILED, QUEUED, JobPool, get_pool
 from tests.pages.helpers import load_sample, open_page, state, texts, train, upload, wait_for_job
+from tests.pages.store import recorded_runs, shared_store  # noqa: F401 (fixtures)
 
 FAST = ["decision_tree"]
 
@@ -248,3 +249,215 @@ def test_shared_pool_has_one_worker_per_core() -> None:
 
     assert get_pool() is get_pool()
     assert get_pool().max_workers == default_threads()
+
+
+# --- requirements, the experiment store and the decision threshold ---------------------------
+
+RULES_CARD = {"problem_type": "classification", "explanation": "rules",
+              "speed": {"mode": "online", "latency_ms": 1000},
+              "accuracy": {"metric": "accuracy", "target": 0.5}}
+
+
+@pytest.fixture
+def noisy_csv(tmp_path: Path) -> Path:
+    """A small binary table no model separates perfectly, so the costs move the threshold."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    x1, x2 = rng.normal(size=160), rng.normal(size=160)
+    label = np.where(x1 + 0.3 * x2 + rng.normal(scale=0.9, size=160) > 0.4, "yes", "no")
+    path = tmp_path / "churn.csv"
+    pd.DataFrame({"x1": x1.round(3), "x2": x2.round(3), "label": label}).to_csv(path, index=False)
+    return path
+
+
+def train_binary(at: AppTest, path: Path, algorithms: list[str]) -> AppTest:
+    open_page(at, "data")
+    upload(at, path)
+    at.selectbox(key="target_column").set_value("label").run()
+    return train(at, algorithms)
+
+
+def expected_picks(card: dict, sample: str = "iris") -> list[str]:
+    from core.advisor import advise, top_picks
+    from core.catalog import ids_for_task
+    from core.profiling import profile_frame
+    from core.requirements import parse_card_dict
+    from core.samples import load_sample as load
+
+    profile = profile_frame(load(sample).frame, target="target")
+    picks = top_picks(advise(parse_card_dict(card), profile))
+    return [p for p in picks if p in ids_for_task("classification")]
+
+
+def test_with_a_card_the_page_starts_with_the_advisors_picks(app: AppTest) -> None:
+    state(app).requirements = {"problem_type": "classification", "explanation": "rules"}
+    load_sample(app, "iris")
+    open_page(app, "train")
+    picks = expected_picks(state(app).requirements)
+    assert picks and app.multiselect(key="algorithms").value == picks
+    assert "advisor" in texts(app.caption)
+    # Untouched picks follow a changed card ...
+    state(app).requirements = {"problem_type": "classification"}
+    open_page(app, "data")
+    open_page(app, "train")
+    assert app.multiselect(key="algorithms").value == expected_picks({"problem_type":
+                                                                      "classification"})
+    # ... the user's own choice does not change.
+    app.multiselect(key="algorithms").set_value(["knn"]).run()
+    state(app).requirements = {"problem_type": "classification", "explanation": "rules"}
+    open_page(app, "data")
+    open_page(app, "train")
+    assert app.multiselect(key="algorithms").value == ["knn"]
+
+
+def test_a_card_for_another_problem_type_keeps_the_defaults(app: AppTest) -> None:
+    state(app).requirements = {"problem_type": "regression"}
+    load_sample(app, "iris")
+    open_page(app, "train")
+    assert app.multiselect(key="algorithms").value == core.training.catalog.DEFAULT_CANDIDATES[
+        "classification"]
+
+
+def test_every_candidate_is_recorded_with_the_card(app: AppTest) -> None:
+    from core import tracking
+
+    state(app).requirements = RULES_CARD
+    load_sample(app, "iris")
+    train(app, FAST)
+    assert tracking.flush(120)
+    results = state(app).results
+    jobs = {tracking.job_of(r) for r in results}
+    assert len(jobs) == 1 and None not in jobs, "one training job, one job id"
+    runs = tracking.list_runs({"job": jobs.pop()})
+    assert set(runs["candidate_key"]) == {r.key for r in results}
+    tree = runs[runs["candidate_key"] == "decision_tree"].iloc[0]
+    metadata, _ = tracking.restore_run(tree["run_id"])
+    assert metadata["requirements"] == RULES_CARD
+
+
+def test_an_unreachable_experiment_server_is_a_warning(
+        app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core import tracking
+
+    load_sample(app, "iris")
+    train(app, FAST)
+    monkeypatch.setattr(tracking, "status", lambda: tracking.TrackingStatus(
+        "http://team:5000", tracking.local_uri(),
+        Message("tracking.server_unreachable", {"uri": "http://team:5000", "local": "here"}), 0))
+    app.run()
+    assert "http://team:5000" in texts(app.warning)
+    assert state(app).results, "training results stay"
+
+
+def test_the_scorecard_sits_under_the_leaderboard_and_is_not_recomputed(
+        app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.scorecard
+
+    calls = []
+    original = core.scorecard.score_candidate
+    monkeypatch.setattr(core.scorecard, "score_candidate",
+                        lambda *a, **k: calls.append(1) or original(*a, **k))
+    state(app).requirements = RULES_CARD
+    load_sample(app, "iris")
+    train(app, ["decision_tree", "random_forest"])
+    assert "Trained candidates against the requirements" in texts(app.subheader)
+    scorecard = app.dataframe[1].value
+    assert len(scorecard) == 2 and "All met" in scorecard.columns
+    explanation = dict(zip(scorecard["Candidate"], scorecard["Explanation"]))
+    assert explanation["Decision tree"].startswith("✓")
+    assert explanation["Random forest"].startswith("✗")
+    assert "Explainability" in texts(app.info), "the price of explainability is shown"
+    app.run()
+    open_page(app, "data")
+    open_page(app, "train")
+    assert len(calls) == 2, "once per candidate"
+
+
+def test_without_a_card_the_page_says_where_to_make_one(app: AppTest) -> None:
+    load_sample(app, "iris")
+    train(app, FAST)
+    assert "Requirements page" in texts(app.caption)
+    assert len(app.dataframe) == 1
+
+
+def test_costs_pick_the_cheapest_threshold_and_the_state_keeps_it(
+        app: AppTest, noisy_csv: Path) -> None:
+    from core.threshold import sweep_candidate
+
+    train_binary(app, noisy_csv, ["logistic_regression"])
+    assert "Enter both costs" in texts(app.caption)
+    assert not state(app).thresholds
+    app.number_input(key="cost_false_positive").set_value(1.0).run()
+    app.number_input(key="cost_false_negative").set_value(20.0).run()
+    session = state(app)
+    best = sweep_candidate(session.results_setup, session.result("logistic_regression"),
+                           {"false_positive": 1.0, "false_negative": 20.0}).best_threshold
+    assert best < 0.5, "a miss costs more: say 'yes' earlier"
+    assert session.thresholds == {"logistic_regression": best}
+    assert session.costs == {"false_positive": 1.0, "false_negative": 20.0}
+    assert "Predict 'yes' when its probability is at least" in texts(app.markdown)
+    assert app.get("plotly_chart"), "the cost curve is drawn"
+    app.radio(key="threshold_choice.logistic_regression").set_value("standard").run()
+    assert state(app).thresholds == {}
+    app.radio(key="threshold_choice.logistic_regression").set_value("cheapest").run()
+    assert state(app).thresholds == {"logistic_regression": best}
+    app.number_input(key="cost_false_negative").set_value(None).run()
+    assert state(app).thresholds == {}
+
+
+def test_a_scenarios_costs_are_prefilled_and_checked_against_the_card(
+        app: AppTest, noisy_csv: Path) -> None:
+    session = state(app)
+    session.costs = {"false_positive": 5.0, "false_negative": 200.0, "true_positive_value": 0.0,
+                     "currency": "USD"}
+    session.requirements = {"problem_type": "classification",
+                            "speed": {"mode": "batch", "items": 10000, "window_minutes": 60},
+                            "accuracy": {"metric": "recall", "target": 0.6}}
+    train_binary(app, noisy_csv, ["logistic_regression"])
+    assert app.number_input(key="cost_false_positive").value == 5.0
+    assert "(USD)" in app.number_input(key="cost_false_negative").label
+    assert "logistic_regression" in state(app).thresholds
+    assert "a batch of 10,000 items" in texts(app.info)
+    assert "Recall at the cheapest threshold" in texts(app.success) + texts(app.warning)
+
+
+def test_no_threshold_for_more_than_two_classes(app: AppTest) -> None:
+    state(app).costs = {"false_positive": 1.0, "false_negative": 5.0}
+    load_sample(app, "iris")
+    train(app, FAST)
+    assert "decision threshold" not in texts(app.subheader)
+    assert state(app).thresholds == {}
+
+
+def test_threshold_page_in_japanese(app: AppTest, noisy_csv: Path) -> None:
+    state(app).costs = {"false_positive": 1.0, "false_negative": 20.0}
+    state(app).requirements = RULES_CARD
+    train_binary(app, noisy_csv, ["logistic_regression"])
+    app.sidebar.selectbox(key="language").set_value("ja").run()
+    assert not app.exception
+    assert "判定しきい値" in texts(app.subheader)
+    assert "学習済みの候補と要件の照合" in texts(app.subheader)
+    assert "すべて満たす" in app.dataframe[1].value.columns
+
+
+def test_a_candidate_with_a_threshold_is_judged_at_it(app: AppTest, noisy_csv: Path) -> None:
+    from core.threshold import metric_at, sweep_candidate
+
+    state(app).costs = {"false_positive": 1.0, "false_negative": 20.0}
+    train_binary(app, noisy_csv, ["logistic_regression"])
+    session = state(app)
+    result = session.result("logistic_regression")
+    sweep = sweep_candidate(session.results_setup, result, session.costs)
+    at_default = result.metrics["validation"]["recall"]
+    at_best = metric_at(sweep.confusion, "recall")
+    assert at_best > at_default
+    session.requirements = {"problem_type": "classification",
+                            "accuracy": {"metric": "recall",
+                                         "target": round((at_default + at_best) / 2, 3)}}
+    app.run()
+    assert app.dataframe[1].value.iloc[0]["Accuracy"].startswith("✓")
+    assert "checked at that threshold" in texts(app.caption)
+    app.radio(key="threshold_choice.logistic_regression").set_value("standard").run()
+    assert app.dataframe[1].value.iloc[0]["Accuracy"].startswith("✗")
