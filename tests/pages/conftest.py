@@ -46,3 +46,7 @@ def app() -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+# Every page test that trains records runs: one MLflow store for the session (see store.py).
+from tests.pages.store import recorded_runs, shared_store  # noqa: E402,F401  (fixtures)

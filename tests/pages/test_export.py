@@ -14,7 +14,6 @@ from streamlit.testing.v1 import AppTest
 
 from core.bundle import load_bundle
 from tests.pages.helpers import load_sample, open_page, state, texts, train, upload
-from tests.pages.store import recorded_runs, shared_store  # noqa: F401 (fixtures)
 
 
 def download_buttons(at: AppTest) -> list:

@@ -8,7 +8,6 @@ from streamlit.testing.v1 import AppTest
 
 from core.requirements import parse_card_dict, summary
 from tests.pages.helpers import load_sample, open_page, state, texts, train
-from tests.pages.store import recorded_runs, shared_store  # noqa: F401 (fixtures)
 
 EDGE_CARD = {"problem_type": "regression",
              "speed": {"mode": "batch", "items": 10000, "window_minutes": 360},

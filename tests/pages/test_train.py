@@ -12,7 +12,6 @@ import core.training
 from core.i18n import Message
 from core.jobs import CANCELLED, DONE, FAILED, QUEUED, JobPool, get_pool
 from tests.pages.helpers import load_sample, open_page, state, texts, train, upload, wait_for_job
-from tests.pages.store import recorded_runs, shared_store  # noqa: F401 (fixtures)
 
 FAST = ["decision_tree"]
 

@@ -11,7 +11,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.helpers import open_page, state, texts, train, upload
-from tests.pages.store import recorded_runs, shared_store  # noqa: F401 (fixtures)
 from ui.unsupervised import BY_CLUSTER, NO_TARGET_KEY
 
 
