@@ -82,7 +82,7 @@ def test_batch_time_against_the_window(trained: tuple) -> None:
                                                          window_minutes=360)), setup)
     line = fits.line("batch")
     assert line.passed and line.measured == pytest.approx(
-        10_000 / result.timings["rows_per_second"] / 60, rel=1e-3)
+        10_000 / result.timings["rows_per_second"] / 60, rel=1e-2, abs=1e-4)  # shown rounded
     late = score_candidate(result, card_with(speed=Speed(mode="batch", items=10**12,
                                                          window_minutes=1)), setup)
     assert late.line("batch").passed is False
