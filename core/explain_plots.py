@@ -92,12 +92,19 @@ def _colour_values(column: pd.Series, numeric: pd.Series, categorical: bool) -> 
     return np.clip((x - low) / (high - low), 0, 1) if high > low else np.full(len(x), 0.5)
 
 
+BEESWARM_MAX_ROWS = 500
+
+
 def _beeswarm_trace(result: ShapResult, feature: str, position: int, numbers: pd.DataFrame,
                     lang: str, first: bool) -> go.Scattergl:
     i = result.features.index(feature)
-    x = result.values[:, i]
-    colour = _colour_values(result.rows[feature], numbers[feature], result.is_categorical(feature))
-    labels = [_fmt(v, lang) for v in result.rows[feature].tolist()]
+    # The explained rows are already a random sample; beyond this many dots the chart shows
+    # nothing new but costs every page rerun its serialisation.
+    shown = slice(0, BEESWARM_MAX_ROWS)
+    x = result.values[shown, i]
+    rows = result.rows[feature].iloc[shown]
+    colour = _colour_values(rows, numbers[feature].iloc[shown], result.is_categorical(feature))
+    labels = [_fmt(v, lang) for v in rows.tolist()]
     marker = dict(size=5, color=np.where(np.isnan(colour), 0.5, colour), colorscale=VALUE_SCALE,
                   cmin=0, cmax=1, showscale=first, opacity=0.8)
     if first:
