@@ -21,10 +21,6 @@ REPORT_FILES = (("html", "text/html", "report_download", ":material/description:
                 ("md", "text/markdown", "report_download_md", ":material/article:"))
 
 
-def exportable_keys(state: DojoState) -> list[str]:
-    return [r.key for r in state.results if r.ok and not r.is_baseline]
-
-
 def render_choice(state: DojoState, keys: list[str]) -> str:
     if st.session_state.get("export_candidate") not in keys:
         st.session_state["export_candidate"] = (state.selected_candidate
@@ -141,7 +137,7 @@ def render() -> None:
     st.title(tr("app.export.title"))
     render_guide("export")
     st.markdown(tr("app.export.intro"))
-    keys = exportable_keys(state)
+    keys = state.model_keys()
     if not keys:
         st.info(tr("app.export.nothing"), icon=":material/info:")
         if st.button(tr("app.train.go_train"), key="go_train_from_export"):

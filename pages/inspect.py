@@ -28,10 +28,6 @@ SUPERVISED = ("classification", "regression")
 MAX_DRAWN_DEPTH = 8
 
 
-def inspectable_keys(state: DojoState) -> list[str]:
-    return [r.key for r in state.results if r.ok and not r.is_baseline]
-
-
 def render_choice(state: DojoState, keys: list[str]) -> Any:
     if st.session_state.get("inspect_candidate") not in keys:
         st.session_state["inspect_candidate"] = (state.selected_candidate
@@ -243,7 +239,7 @@ def render() -> None:
     st.title(tr("app.inspect.title"))
     render_guide("inspect")
     st.markdown(tr("app.inspect.intro"))
-    keys = inspectable_keys(state)
+    keys = state.model_keys()
     if not keys or state.results_setup is None:
         render_nothing_yet()
         return

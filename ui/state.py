@@ -115,6 +115,10 @@ class DojoState:
         """The trained candidate with ``key``, or None."""
         return next((r for r in self.results if r.key == key), None)
 
+    def model_keys(self) -> list[str]:
+        """Keys of the successfully trained candidates that are not baselines."""
+        return [r.key for r in self.results if r.ok and not r.is_baseline]
+
 
 @dataclass(frozen=True)
 class _Failed:
