@@ -21,12 +21,8 @@ SOURCES = ("session", "bundle")
 FORM_COLUMNS = 3
 
 
-def session_keys(state: DojoState) -> list[str]:
-    return [r.key for r in state.results if r.ok and not r.is_baseline]
-
-
 def pick_source(state: DojoState) -> PredictSource | None:
-    keys = session_keys(state)
+    keys = state.model_keys()
     if "predict_source" not in st.session_state:
         st.session_state["predict_source"] = "session" if keys else "bundle"
     kind = st.radio(tr("app.predict.source"), options=list(SOURCES), horizontal=True,
