@@ -8,10 +8,12 @@ joblib file runs code, so nothing here unpickles a bundle before its signature v
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
 import importlib
+import importlib.metadata
 import io
 import json
 import math
@@ -32,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 import core
-from core import predict_template, signing, unsupervised
+from core import clean_process, predict_template, signing, unsupervised
 from core.errors import DojoError
 from core.i18n import DEFAULT_LANGUAGE, Message, t
 
@@ -52,7 +54,6 @@ _EXTRA_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 MAX_MEMBER_BYTES = 1 << 30   # 1 GiB: far above any model a workshop trains, far below a zip bomb
 MAX_MEMBERS = 64
 SAMPLE_ROWS = 5
-CHECK_TIMEOUT_SECONDS = 600
 CHECK_RELATIVE_TOLERANCE = 1e-9
 REPRODUCE_TOLERANCE = 1e-3        # relative (absolute below 1) difference accepted by reproduce
 REPRODUCE_LABEL_SHARE = 0.01      # share of differing labels accepted by reproduce
@@ -61,6 +62,8 @@ _BASE_LIBRARIES = {"pandas": "pandas", "numpy": "numpy", "sklearn": "scikit-lear
                    "scipy": "scipy", "joblib": "joblib"}
 _MODEL_LIBRARIES = {"xgboost": "xgboost", "lightgbm": "lightgbm"}
 _OPTIONAL_LIBRARIES = {"pyarrow": "parquet input", "openpyxl": "xlsx input"}
+# Module -> the distributions that may install it (xgboost-cpu installs xgboost).
+_DISTRIBUTIONS = {"sklearn": ("scikit-learn",), "xgboost": ("xgboost", "xgboost-cpu")}
 
 
 @dataclass
@@ -119,26 +122,6 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def code_commit() -> tuple[str, bool | None]:
-    """The git commit of the checkout holding core/, and whether it has local changes."""
-    repo = Path(core.__file__).resolve().parent.parent
-
-    def git(*args: str) -> str | None:
-        """git's output, or None where git or the checkout is missing."""
-        try:
-            done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True,
-                                  text=True, timeout=20, check=False)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    if not commit:
-        return "unknown", None
-    status = git("status", "--porcelain", "--untracked-files=no")
-    return commit, (bool(status) if status is not None else None)
-
-
 def _modules_used(pipeline: Any) -> set[str]:
     """Top-level packages of every object inside the pipeline (its nested estimators)."""
     objects = [pipeline]
@@ -146,6 +129,17 @@ def _modules_used(pipeline: Any) -> set[str]:
     if callable(get_params):
         objects += list(get_params(deep=True).values())
     return {type(obj).__module__.split(".")[0] for obj in objects}
+
+
+def modules_to_preload(pipeline: Any) -> list[str]:
+    """The modules a clean process needs to run ``predict.py`` with ``pipeline``: what
+    predict.py imports, and the module of every object inside the pipeline."""
+    objects = [pipeline]
+    get_params = getattr(pipeline, "get_params", None)
+    if callable(get_params):
+        objects += list(get_params(deep=True).values())
+    modules = {type(obj).__module__ for obj in objects}
+    return sorted({"numpy", "pandas", "joblib"} | {m for m in modules if m != "builtins"})
 
 
 def library_versions(pipeline: Any, library: str | None = None) -> dict[str, str]:
@@ -160,6 +154,14 @@ def library_versions(pipeline: Any, library: str | None = None) -> dict[str, str
 
 
 def _version_of(module_name: str) -> str | None:
+    """The installed version; read from the package metadata when the module is not
+    imported yet (importing openpyxl only to learn its version costs 50 ms)."""
+    if module_name not in sys.modules:
+        for distribution in _DISTRIBUTIONS.get(module_name, (module_name,)):
+            try:
+                return importlib.metadata.version(distribution)
+            except importlib.metadata.PackageNotFoundError:
+                continue
     try:
         return str(importlib.import_module(module_name).__version__)
     except (ImportError, AttributeError):
@@ -231,7 +233,7 @@ def build_metadata(setup: Any, result: Any, model_size_bytes: int, baseline: Any
                    requirements: dict[str, Any] | None = None,
                    scorecard: Any = None, decision_threshold: float | None = None) -> dict[str, Any]:
     """metadata.json's content (JSON-safe), as DESIGN.md's bundle section lists it."""
-    commit, dirty = code_commit()
+    commit, dirty = core.code_commit()
     metadata: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -692,22 +694,6 @@ def compare_prediction_csv(expected: bytes, actual: bytes,
     return len(want) - 1, mismatches
 
 
-def clean_environment() -> dict[str, str]:
-    """This process's environment without what would make the repository importable."""
-    return {name: value for name, value in os.environ.items()
-            if name not in ("PYTHONPATH", "PYTHONSTARTUP")}
-
-
-def _run_predict(folder: Path) -> subprocess.CompletedProcess[str]:
-    """predict.py on the sample rows in a fresh interpreter, with the bundle as cwd."""
-    command = [sys.executable, PREDICT_FILE, SAMPLE_INPUT_FILE, "-o", "check_output.csv"]
-    try:
-        return subprocess.run(command, cwd=folder, env=clean_environment(), capture_output=True,
-                              text=True, timeout=CHECK_TIMEOUT_SECONDS, check=False)
-    except subprocess.TimeoutExpired as exc:
-        return subprocess.CompletedProcess(command, -1, "", f"timed out after {exc.timeout} s")
-
-
 def unpack(files: dict[str, bytes], folder: Path) -> None:
     """Write the (already vetted) members into ``folder``."""
     for name, data in files.items():
@@ -724,9 +710,20 @@ def _failed_run(done: subprocess.CompletedProcess[str]) -> CheckReport:
                        detail=done.stderr or "")
 
 
-def check_bundle(path: str | Path) -> CheckReport:
+def check_folder() -> tempfile.TemporaryDirectory[str]:
+    """A fresh temporary folder for :func:`check_bundle` (and its warm interpreter)."""
+    return tempfile.TemporaryDirectory(prefix="dojo-check-")
+
+
+def check_bundle(path: str | Path,
+                 interpreter: clean_process.WarmInterpreter | None = None) -> CheckReport:
     """Verify the bundle, run its predict.py in a clean process on sample_input.csv and
-    compare with sample_predictions.csv (labels exactly, numbers within 1e-9 relative)."""
+    compare with sample_predictions.csv (labels exactly, numbers within 1e-9 relative).
+
+    ``interpreter``: a clean process started earlier in an empty folder from
+    :func:`check_folder` that has already imported the model's libraries (``train``);
+    without one, a fresh interpreter runs ``predict.py`` in a temporary folder.
+    """
     try:
         files = verify_bundle(path)
     except DojoError as exc:
@@ -735,10 +732,16 @@ def check_bundle(path: str | Path) -> CheckReport:
         return CheckReport(ok=False, signature_ok=False, rows=0, mismatches=[],
                            message=exc.as_message)
     metadata = parse_metadata(files)
-    with tempfile.TemporaryDirectory(prefix="dojo-check-") as temp:
-        folder = Path(temp)
-        unpack(files, folder)
-        done = _run_predict(folder)
+    argv = [PREDICT_FILE, SAMPLE_INPUT_FILE, "-o", "check_output.csv"]
+    with contextlib.ExitStack() as stack:
+        if interpreter is None:
+            folder = Path(stack.enter_context(check_folder()))
+            unpack(files, folder)
+            done = clean_process.run(argv, folder)
+        else:
+            folder = interpreter.folder
+            unpack(files, folder)
+            done = interpreter.run(argv)
         if done.returncode != 0:
             return _failed_run(done)
         actual = (folder / "check_output.csv").read_bytes()

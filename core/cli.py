@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from core import bundle, catalog, config, predict_template
+from core import bundle, catalog, clean_process, config, predict_template
 from core.errors import DojoError
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message, t
 
@@ -322,10 +322,21 @@ def _finish_tracking(results: list[Any], lang: str) -> None:
 
 def cmd_train(args: argparse.Namespace, lang: str) -> int:
     """Load, prepare, train candidates and baselines, write the best bundle, check it."""
+    from core import tracking
+    tracking.record_in_child()   # MLflow's import runs beside ours, on the core we leave idle
+    try:
+        return _train_and_check(args, lang)
+    finally:
+        tracking.flush(tracking.EXIT_FLUSH_SECONDS)   # ends the child, also after bad input
+
+
+def _train_and_check(args: argparse.Namespace, lang: str) -> int:
     params, algorithms, card = _train_inputs(args)
+    from core import tracking
     loaded = load_data(args.data)
     task = card.problem_type if card is not None and args.task == "auto" else args.task
     check_target(args.target, task, loaded.frame)
+    tracking.prepare()           # the store opens while the data is prepared
     from core import training  # scikit-learn takes a second to import: not before bad input
     setup = training.prepare_setup(loaded, args.target, task=task,
                                    valid_size=args.valid_size, test_size=args.test_size,
@@ -335,6 +346,23 @@ def cmd_train(args: argparse.Namespace, lang: str) -> int:
     metric = _card_metric(card, results)
     best = (training.best_candidate(results, setup.task, metric) if metric else None) \
         or pick_best(results, setup.task)
+    with bundle.check_folder() as folder:
+        # The check's clean interpreter imports the model's libraries while we finish up.
+        interpreter = clean_process.WarmInterpreter(Path(folder),
+                                                    bundle.modules_to_preload(best.pipeline))
+        try:
+            out, baseline = _deliver(args, lang, loaded, setup, results, best, card)
+            report = bundle.check_bundle(out, interpreter)
+        finally:
+            interpreter.close()
+    _finish_tracking([r for r in (best, baseline) if r is not None], lang)
+    return report_check(report, out, lang, written=True)
+
+
+def _deliver(args: argparse.Namespace, lang: str, loaded: Any, setup: Any, results: list[Any],
+             best: Any, card: Any) -> tuple[Path, Any]:
+    """Score the test rows, print the leaderboard and write the best bundle (and its path)."""
+    from core import training
     baseline = strongest_baseline(results, setup.task)
     for result in (best, baseline):
         if result is not None:
@@ -346,8 +374,7 @@ def cmd_train(args: argparse.Namespace, lang: str) -> int:
     out = bundle.write_bundle(setup, best, bundle_path(args.out, loaded.name, best.algorithm_id),
                               requirements=card.to_dict() if card else None,
                               scorecard=scorecard, baseline=baseline, lang=lang)
-    _finish_tracking([r for r in (best, baseline) if r is not None], lang)
-    return report_check(bundle.check_bundle(out), out, lang, written=True)
+    return out, baseline
 
 
 def _scorecard(best: Any, card: Any, setup: Any, lang: str) -> dict[str, Any] | None:

@@ -55,11 +55,6 @@ _READ_ERRORS: tuple[type[BaseException], ...] = (
     RuntimeError, zipfile.BadZipFile, pd.errors.ParserError, AttributeError,
 )
 try:  # optional parsers: add their error types when the package is installed
-    from openpyxl.utils.exceptions import InvalidFileException
-    _READ_ERRORS += (InvalidFileException,)
-except ImportError:  # pragma: no cover - openpyxl is a dependency
-    pass
-try:
     import pyarrow
     _READ_ERRORS += (pyarrow.ArrowException,)
 except ImportError:  # pragma: no cover - pyarrow is a dependency
@@ -390,6 +385,8 @@ def _read_parquet(src: _Source, options: LoadOptions) -> LoadedData:
 
 def _read_excel(src: _Source, options: LoadOptions) -> LoadedData:
     engine = "xlrd" if src.suffix == ".xls" else "openpyxl"
+    # Imported here, not with this module: only Excel files need it.
+    from openpyxl.utils.exceptions import InvalidFileException
     try:
         with src.open() as handle, pd.ExcelFile(handle, engine=engine) as book:
             sheets = [str(s) for s in book.sheet_names]
@@ -397,7 +394,7 @@ def _read_excel(src: _Source, options: LoadOptions) -> LoadedData:
             frame = book.parse(sheet, keep_default_na=False, na_values=list(MISSING_MARKERS))
     except ImportError as error:
         raise DojoError("data.excel_legacy", name=src.name) from error
-    except _READ_ERRORS as error:
+    except (*_READ_ERRORS, InvalidFileException) as error:
         raise _unreadable(src, error) from error
     result = _base_result(src, _standardize_missing(frame), "excel", choices={"sheet": sheets})
     if len(sheets) > 1 and options.sheet is None:

@@ -222,7 +222,7 @@ def _speed_line(facts: Facts) -> str | None:
 def gather_facts(setup: Any, results: list[Any], chosen: Any, lang: str,
                  card: dict[str, Any] | None, scorecard: Any, bundle_name: str) -> Facts:
     """The facts of a report; ``chosen`` may be a CandidateResult, its key, or None (the best)."""
-    from core.bundle import code_commit
+    from core import code_commit
     from core.errors import DojoError
     from core.training import baseline_of, best_candidate
 

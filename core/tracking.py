@@ -13,6 +13,9 @@ What a run holds
 How it stays off the page's critical path
     MLflow is imported lazily (it takes seconds) and only by the single background writer
     thread or by the reading functions. Callers enqueue; :func:`flush` waits (tests, CLI).
+    The command line goes further (:func:`record_in_child`): a child process imports MLflow
+    while the CLI imports its own libraries and reads the data, and writes the runs, so the
+    training never shares its cores with MLflow.
 
 Nothing is lost
     A candidate's run is created as RUNNING when it starts and finished when it ends, so a
@@ -33,7 +36,10 @@ import logging
 import math
 import os
 import queue
+import pickle
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -350,7 +356,7 @@ class TrackingStatus:
 
 @dataclass
 class _Op:
-    kind: str                          # "start" | "finish" | "interrupt" | "metrics"
+    kind: str                   # "start" | "finish" | "interrupt" | "metrics" | "prepare"
     record: RunRecord | None = None
     run_ref: tuple[str, str] | None = None   # (uri, run id) for "interrupt"
     extra: dict[str, Any] = field(default_factory=dict)   # job, key, metrics for "metrics"
@@ -381,6 +387,8 @@ class _Writer:
         self._up: dict[str, float] = {}                 # uri -> when it last answered
         self._interrupting: set[tuple[str, str]] = set()
         self.warnings: dict[str, Message] = {}          # configured uri -> what went wrong
+        self._child: subprocess.Popen[bytes] | None = None   # see use_child()
+        self._sent = 0                                  # ops the child was sent
 
     def submit(self, op: _Op) -> None:
         """Queue ``op``; the first call starts the writer thread."""
@@ -394,7 +402,11 @@ class _Writer:
         self._queue.put(op)
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until every queued write is done; False if ``timeout`` ran out first."""
+        """Wait until every queued write is done; False if ``timeout`` ran out first.
+
+        With a child writer (:meth:`use_child`) this ends the child: its writes are done
+        when it reports back, and later writes are applied in this process again.
+        """
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             while self._pending:
@@ -402,7 +414,85 @@ class _Writer:
                 if remaining is not None and remaining <= 0:
                     return False
                 self._cond.wait(remaining)
+            child, self._child = self._child, None
+        if child is None:
+            return True
+        return self._end_child(child, None if deadline is None else deadline - time.monotonic())
+
+    # --- the child writer (the command line) ---
+
+    def use_child(self) -> None:
+        """Apply writes in a child process from now on (see :func:`record_in_child`)."""
+        package_root = str(Path(core.__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root,
+                                                          env.get("PYTHONPATH")]))
+        with self._cond:
+            if self._child is not None:
+                return
+            try:
+                self._child = subprocess.Popen(
+                    [sys.executable, "-c", "from core.tracking import serve_child; serve_child()"],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                    env=env)
+            except OSError:   # no child, no harm: the writes stay in this process
+                log.exception("could not start the tracking child process")
+            self._sent = 0
+
+    def _send(self, op: _Op) -> bool:
+        """Hand ``op`` to the child writer; False when there is none (apply it here)."""
+        child = self._child
+        if child is None or child.stdin is None:
+            return False
+        try:
+            pickle.dump(op, child.stdin)
+            child.stdin.flush()
+        except (OSError, pickle.PicklingError, AttributeError, TypeError) as exc:
+            # The child died, or the op holds a callable: apply it here, and the rest too.
+            with self._cond:
+                self._child = None
+            if self._sent:   # what it was sent before may not have been written
+                self.warnings[tracking_uri()] = Message(
+                    "tracking.write_failed", {"detail": f"recording process: {exc}"[:300]})
+            return False
+        self._sent += 1
         return True
+
+    def _end_child(self, child: subprocess.Popen[bytes], timeout: float | None) -> bool:
+        """Close the child's input and read its report (warnings, servers found down)."""
+        if not self._sent:         # nothing to write: it is only importing, so stop it
+            child.kill()
+            child.communicate()
+            return True
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.close()
+        # The report arrives once every write is done; it exits without tearing MLflow down.
+        reader = threading.Thread(target=self._read_report, args=(child,), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        return not reader.is_alive()
+
+    def _read_report(self, child: subprocess.Popen[bytes]) -> None:
+        assert child.stdout is not None
+        try:
+            warnings, down = pickle.load(child.stdout)
+        except Exception:
+            child.wait()
+            self.warnings[tracking_uri()] = Message(
+                "tracking.write_failed",
+                {"detail": f"recording process exited with code {child.returncode}"})
+            return
+        self.warnings.update(warnings)
+        now = time.monotonic()
+        self._down.update({uri: now for uri in down})
+
+    def report(self) -> tuple[dict[str, Message], list[str]]:
+        """What the parent of a child writer needs to know once the child is done."""
+        return dict(self.warnings), list(self._down)
+
+    @property
+    def has_child(self) -> bool:
+        return self._child is not None
 
     @property
     def pending(self) -> int:
@@ -416,17 +506,26 @@ class _Writer:
         while True:
             op = self._queue.get()
             try:
-                self._apply(op)
-            except Exception as exc:  # a failed write must not kill the writer
-                log.exception("tracking write failed")
-                self.warnings[tracking_uri()] = Message(
-                    "tracking.write_failed", {"detail": f"{type(exc).__name__}: {exc}"[:300]})
+                if not self._send(op):
+                    self.apply_safely(op)
             finally:
                 with self._cond:
                     self._pending -= 1
                     self._cond.notify_all()
 
+    def apply_safely(self, op: _Op) -> None:
+        """Apply ``op`` now; a failure becomes a warning, never an exception."""
+        try:
+            self._apply(op)
+        except Exception as exc:  # a failed write must not kill the writer
+            log.exception("tracking write failed")
+            self.warnings[tracking_uri()] = Message(
+                "tracking.write_failed", {"detail": f"{type(exc).__name__}: {exc}"[:300]})
+
     def _apply(self, op: _Op) -> None:
+        if op.kind == "prepare":
+            experiment_id(self.target_uri(), create=True)
+            return
         if op.kind == "interrupt" and op.run_ref is not None:
             mark_interrupted(*op.run_ref)
             return
@@ -541,8 +640,7 @@ def _commit() -> tuple[str, bool | None]:
     """The code commit, looked up once per process (it runs git)."""
     global _COMMIT
     if _COMMIT is None:
-        from core.bundle import code_commit
-        _COMMIT = code_commit()
+        _COMMIT = core.code_commit()
     return _COMMIT
 
 
@@ -614,6 +712,43 @@ def flush(timeout: float | None = 60.0) -> bool:
     return _WRITER.flush(timeout)
 
 
+def record_in_child() -> None:
+    """Write this process's runs from a child process (the command line).
+
+    The child imports MLflow at once, beside the caller's own imports and data loading, on
+    the core they leave idle, then waits: the runs reach it only as the candidates finish,
+    so the training never shares its cores with MLflow. :func:`flush` ends the child.
+    """
+    _WRITER.use_child()
+
+
+def prepare() -> None:
+    """Open (or create) the store in the background now, before the first run needs it."""
+    _WRITER.submit(_Op("prepare"))
+
+
+def serve_child() -> None:
+    """The child writer's main: apply the pickled ops on stdin, report on stdout at the end."""
+    _mlflow_env_defaults()
+    # The seconds this process exists to spend, before the parent needs them.
+    import mlflow.entities  # noqa: F401
+    import mlflow.store.tracking.sqlalchemy_store  # noqa: F401
+    import mlflow.tracking  # noqa: F401
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    ops, out = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            op = pickle.load(ops)
+        except EOFError:
+            break
+        _WRITER.apply_safely(op)
+    pickle.dump(_WRITER.report(), out)
+    out.flush()
+    # Every write is committed; tearing MLflow and SQLAlchemy down would only cost time.
+    os._exit(0)
+
+
 def status() -> TrackingStatus:
     """Where runs go and any warning to show (e.g. the team server is unreachable)."""
     configured = tracking_uri()
@@ -631,7 +766,7 @@ def check_store() -> TrackingStatus:
 @atexit.register
 def _flush_at_exit() -> None:
     # Daemon threads die with the interpreter: give queued runs a last chance first.
-    if _WRITER.pending:
+    if _WRITER.pending or _WRITER.has_child:
         _WRITER.flush(EXIT_FLUSH_SECONDS)
 
 

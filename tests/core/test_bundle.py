@@ -20,7 +20,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from core import bundle, data, predict_template, signing, training
+import core
+from core import bundle, clean_process, data, predict_template, signing, training
 from core.errors import DojoError
 from core.i18n import Message
 from core.profiling import ColumnProfile, DataProfile
@@ -147,6 +148,24 @@ def test_regression_round_trip_and_check(regression_bundle: Path) -> None:
     assert list(stored.columns) == ["prediction"] and len(stored) == bundle.SAMPLE_ROWS
     report = bundle.check_bundle(regression_bundle)
     assert report.ok and report.signature_ok and report.rows == bundle.SAMPLE_ROWS
+
+
+def test_check_in_a_warm_interpreter_agrees_with_a_cold_one(classification_bundle: Path) -> None:
+    loaded = bundle.load_bundle(classification_bundle)
+    modules = bundle.modules_to_preload(loaded.pipeline)
+    assert {"pandas", "joblib", "sklearn.pipeline",
+            "sklearn.linear_model._logistic"} <= set(modules)
+    with bundle.check_folder() as folder:
+        interpreter = clean_process.WarmInterpreter(Path(folder), modules)
+        warm = bundle.check_bundle(classification_bundle, interpreter)
+    cold = bundle.check_bundle(classification_bundle)
+    assert warm.ok and cold.ok and warm.rows == cold.rows == bundle.SAMPLE_ROWS
+    # A broken predict.py fails the warm check just as it fails the cold one.
+    resign(classification_bundle, {"predict.py": b"raise SystemExit('broken on purpose')\n"})
+    with bundle.check_folder() as folder:
+        interpreter = clean_process.WarmInterpreter(Path(folder), modules)
+        broken = bundle.check_bundle(classification_bundle, interpreter)
+    assert not broken.ok and broken.signature_ok and "broken on purpose" in broken.detail
 
 
 def test_check_reports_predictions_that_do_not_match(classification_bundle: Path) -> None:
@@ -362,7 +381,7 @@ def test_json_safe_converts_numpy_and_missing_values() -> None:
 
 
 def test_code_commit_is_a_hash_or_unknown() -> None:
-    commit, dirty = bundle.code_commit()
+    commit, dirty = core.code_commit()
     assert commit == "unknown" or (len(commit) == 40 and isinstance(dirty, bool))
 
 

@@ -223,6 +223,18 @@ def test_train_writes_a_checked_bundle(trained: dict[str, Any]) -> None:
     assert metadata["requirements"] == {"problem_type": "classification"}
 
 
+def test_train_records_every_candidate_with_its_test_scores(
+        trained: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from core import tracking
+    monkeypatch.setenv("DOJO_HOME", str(trained["folder"] / "home"))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    runs = tracking.list_runs({"dataset": "tiny.csv"})
+    assert sorted(runs["candidate_key"]) == ["baseline", "baseline:stratified", "decision_tree"]
+    assert set(runs["status"]) == {"finished"}
+    tree = runs[runs["candidate_key"] == "decision_tree"].iloc[0]
+    assert tree["metrics.validation_accuracy"] >= 0 and tree["metrics.test_accuracy"] >= 0
+
+
 @pytest.mark.parametrize("task", ["clustering", "dimensionality_reduction"])
 def test_train_without_a_target_writes_a_bundle_check_accepts(
         runs: dict[str, Any], task: str, monkeypatch: pytest.MonkeyPatch,

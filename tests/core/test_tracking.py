@@ -328,3 +328,56 @@ def test_test_scores_added_later_reach_the_run(store: Path) -> None:
     tracking.flush(60)
     run = tracking.list_runs().iloc[0]
     assert run["metrics.test_rmse"] == 2.5 and run["metrics.validation_rmse"] == 1.5
+
+
+# --- the command line's child writer ---------------------------------------------------------
+
+CHILD_WRITER = textwrap.dedent("""
+    import sys
+    from tests.core.test_tracking import fake_setup, record_fake
+    from core import tracking
+    tracking.record_in_child()
+    record_fake(fake_setup("child.csv"), "from_child")
+    assert tracking.flush(120)
+    print("mlflow" in sys.modules, tracking.status().warning)
+""")
+
+
+def test_a_child_process_writes_the_runs_and_this_one_never_imports_mlflow(store: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", CHILD_WRITER], cwd=ROOT, capture_output=True,
+                          text=True, timeout=180, env=worker_env(store))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "None"]
+    runs = tracking.list_runs({"dataset": "child.csv"})
+    assert runs["candidate_key"].tolist() == ["from_child"]
+    assert runs["status"].tolist() == ["finished"]
+    assert runs["metrics.validation_rmse"].tolist() == [1.5]
+
+
+def test_the_child_reports_an_unreachable_server_back(store: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    server = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", server)
+    tracking.record_in_child()
+    record_fake(fake_setup("offline_child.csv"), "offline_child")
+    assert tracking.flush(120)
+    state = tracking.status()
+    assert state.warning is not None and state.warning.key == "tracking.server_unreachable"
+    assert state.active_uri == tracking.local_uri()
+    monkeypatch.delenv("MLFLOW_TRACKING_URI")
+    assert tracking.list_runs({"dataset": "offline_child.csv"})["candidate_key"].tolist() == [
+        "offline_child"]
+
+
+def test_a_child_sent_nothing_is_stopped_without_creating_a_store(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOJO_HOME", str(tmp_path))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    tracking.record_in_child()
+    started = time.monotonic()
+    assert tracking.flush(60)
+    assert time.monotonic() - started < 5      # stopped, not waited for
+    assert not (tmp_path / "mlruns.db").exists()
+    record_fake(fake_setup("after.csv"), "after_child")   # later writes stay in this process
+    assert tracking.flush(60)
+    assert tracking.list_runs({"dataset": "after.csv"})["candidate_key"].tolist() == ["after_child"]
