@@ -15,21 +15,58 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 
-# Runs a command as the only child of a fresh process, so that ru_maxrss of the children
-# is that command's own peak resident memory.
+# Runs a command and samples the memory of its whole process tree every 100 ms: the command
+# and every process it starts (Model Dojo's experiment-store writer and its clean check
+# interpreter run beside the trainer). PSS shares each library page among the processes
+# that map it, so the sum is the memory the tree really holds; ru_maxrss of the largest
+# process alone would miss the helpers.
 _MEASURE = """
-import json, resource, subprocess, sys, time
+import json, os, subprocess, sys, time
+
+def tree(root):
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+def pss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            return sum(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
+    except OSError:
+        return 0
+
+sample = sys.argv[1] == "memory"
 start = time.perf_counter()
-code = subprocess.run(sys.argv[1:]).returncode
+process = subprocess.Popen(sys.argv[2:])
+peak = 0
+while sample and process.poll() is None:
+    peak = max(peak, sum(pss_kb(pid) for pid in tree(process.pid)))
+    time.sleep(0.1)
+process.wait()
 seconds = time.perf_counter() - start
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"code": code, "seconds": seconds, "peak_mb": peak_kb / 1024}))
+print(json.dumps({"code": process.returncode, "seconds": seconds, "peak_mb": peak / 1024}))
 """
 
 
-def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
-    """Wall seconds and peak memory (MB) of ``command``; fails loudly if it fails."""
-    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True,
+def measure(command: list[str], env: dict[str, str] | None = None,
+            memory: bool = False) -> dict[str, float]:
+    """Wall seconds of ``command`` and, with ``memory``, its peak memory (MB, PSS summed
+    over the process tree; sampling slows the command a little, so time it separately).
+    Fails loudly if the command fails."""
+    done = subprocess.run([sys.executable, "-c", _MEASURE, "memory" if memory else "time",
+                           *command], capture_output=True,
                           text=True, cwd=ROOT, env={**os.environ, **(env or {})})
     result = json.loads(done.stdout.strip().splitlines()[-1])
     if result["code"] != 0:

@@ -351,22 +351,23 @@ def _train_and_check(args: argparse.Namespace, lang: str) -> int:
         interpreter = clean_process.WarmInterpreter(Path(folder),
                                                     bundle.modules_to_preload(best.pipeline))
         try:
-            out, baseline = _deliver(args, lang, loaded, setup, results, best, card)
+            out = _deliver(args, lang, loaded, setup, results, best, card)
             report = bundle.check_bundle(out, interpreter)
         finally:
             interpreter.close()
-    _finish_tracking([r for r in (best, baseline) if r is not None], lang)
     return report_check(report, out, lang, written=True)
 
 
 def _deliver(args: argparse.Namespace, lang: str, loaded: Any, setup: Any, results: list[Any],
-             best: Any, card: Any) -> tuple[Path, Any]:
-    """Score the test rows, print the leaderboard and write the best bundle (and its path)."""
+             best: Any, card: Any) -> Path:
+    """Score the test rows, print the leaderboard and write the best bundle (its path)."""
     from core import training
     baseline = strongest_baseline(results, setup.task)
-    for result in (best, baseline):
-        if result is not None:
-            training.score_test(setup, result)
+    scored = [result for result in (best, baseline) if result is not None]
+    for result in scored:
+        training.score_test(setup, result)
+    # The last runs' scores go to the store now; its process then ends and frees its memory.
+    _finish_tracking(scored, lang)
     print_leaderboard(results, setup.task, lang)
     print_test_scores(best, baseline, setup.task, lang)
     print_warnings(list(loaded.notes) + list(setup.notes) + list(best.notes), lang)
@@ -374,7 +375,7 @@ def _deliver(args: argparse.Namespace, lang: str, loaded: Any, setup: Any, resul
     out = bundle.write_bundle(setup, best, bundle_path(args.out, loaded.name, best.algorithm_id),
                               requirements=card.to_dict() if card else None,
                               scorecard=scorecard, baseline=baseline, lang=lang)
-    return out, baseline
+    return out
 
 
 def _scorecard(best: Any, card: Any, setup: Any, lang: str) -> dict[str, Any] | None:

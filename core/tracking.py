@@ -729,6 +729,8 @@ def prepare() -> None:
 
 def serve_child() -> None:
     """The child writer's main: apply the pickled ops on stdin, report on stdout at the end."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(10)   # the training comes first; the runs have until the end to be written
     _mlflow_env_defaults()
     # The seconds this process exists to spend, before the parent needs them.
     import mlflow.entities  # noqa: F401
