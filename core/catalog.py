@@ -36,9 +36,16 @@ class HyperparameterSpec:
     options: tuple[Any, ...] = ()
     tasks: tuple[str, ...] = SUPERVISED_TASKS   # the tasks it applies to
     task_defaults: dict[str, Any] = field(default_factory=dict)
+    # Plain words for a select's options, by language; options without one show as they are.
+    option_labels: dict[Any, dict[str, str]] = field(default_factory=dict)
 
     def default_for(self, task: str) -> Any:
         return self.task_defaults.get(task, self.default)
+
+    def option_label(self, value: Any, lang: str) -> str:
+        """A select option in plain words (the option itself when it has none)."""
+        labels = self.option_labels.get(value)
+        return labels.get(lang, labels["en"]) if labels else str(value)
 
     def coerce(self, value: Any) -> Any:
         """Validate one value and convert it to the spec's type, or raise DojoError."""
@@ -133,11 +140,15 @@ class AlgorithmSpec:
 # --- hyperparameter helpers ---------------------------------------------------------------
 
 def _hp(name: str, kind: str, default: Any, en: tuple[str, str], ja: tuple[str, str],
-        **extra: Any) -> HyperparameterSpec:
-    """A spec from (label, help) pairs in English and Japanese."""
+        labels: dict[Any, tuple[str, str]] | None = None, **extra: Any) -> HyperparameterSpec:
+    """A spec from (label, help) pairs in English and Japanese; ``labels`` gives a select's
+    options in plain words as (English, Japanese)."""
+    option_labels = {option: {"en": en_label, "ja": ja_label}
+                     for option, (en_label, ja_label) in (labels or {}).items()}
     return HyperparameterSpec(name=name, kind=kind, default=default,
                               label={"en": en[0], "ja": ja[0]},
-                              help={"en": en[1], "ja": ja[1]}, **extra)
+                              help={"en": en[1], "ja": ja[1]}, option_labels=option_labels,
+                              **extra)
 
 
 def _none_if_zero(value: int) -> int | None:
@@ -216,7 +227,9 @@ CLASS_WEIGHT = _hp("class_weight", "select", "none",
                     "class is much rarer than the others."),
                    ("クラスの重み", "'balanced' は少ないクラスの重みを大きくします。"
                     "クラスの偏りが大きいときに有効です。"),
-                   options=("none", "balanced"), tasks=("classification",))
+                   options=("none", "balanced"), tasks=("classification",),
+                   labels={"none": ("all rows alike", "すべての行を同じ重みに"),
+                           "balanced": ("rare classes weigh more", "少ないクラスを重く")})
 
 N_COMPONENTS = _hp("n_components", "int", 2,
                    ("Components", "How many new columns to keep. 2 or 3 can be drawn; more "
@@ -449,17 +462,24 @@ ALGORITHMS: dict[str, AlgorithmSpec] = {spec.id: spec for spec in (
             _hp("strategy", "select", "most_frequent",
                 ("Strategy", "How the baseline guesses without features."),
                 ("方式", "特徴量を使わずにどう推測するか。"),
-                options=("most_frequent", "stratified", "prior", "uniform"), tasks=CLS),
+                options=("most_frequent", "stratified", "prior", "uniform"), tasks=CLS,
+                labels={"most_frequent": ("most frequent class", "最頻クラス"),
+                        "stratified": ("random, in training proportions", "学習データの割合でランダム"),
+                        "prior": ("class shares", "クラスの割合"),
+                        "uniform": ("random, all classes alike", "全クラス同じ確率でランダム")}),
             _hp("strategy", "select", "mean",
                 ("Strategy", "How the baseline guesses without features."),
                 ("方式", "特徴量を使わずにどう推測するか。"),
-                options=("mean", "median"), tasks=REG),
+                options=("mean", "median"), tasks=REG,
+                labels={"mean": ("mean", "平均"), "median": ("median", "中央値")}),
             _hp("strategy", "select", "random_centres",
                 ("Strategy", "'random_centres': k random rows as centres, moved once; "
                  "'single_cluster': every row in one group."),
                 ("方式", "'random_centres': ランダムな k 行を中心にして 1 回だけ動かします。"
                  "'single_cluster': すべての行を 1 つのグループにします。"),
-                options=("random_centres", "single_cluster"), tasks=CLU),
+                options=("random_centres", "single_cluster"), tasks=CLU,
+                labels={"random_centres": ("random centres", "ランダムな中心"),
+                        "single_cluster": ("one single cluster", "1 つのクラスタ")}),
             _hp("n_clusters", "int", 3,
                 ("Number of clusters", "How many random centres the baseline draws."),
                 ("クラスタ数", "ベースラインが選ぶランダムな中心の数。"),
@@ -467,7 +487,8 @@ ALGORITHMS: dict[str, AlgorithmSpec] = {spec.id: spec for spec in (
             _hp("strategy", "select", "random_projection",
                 ("Strategy", "Random directions instead of learned ones."),
                 ("方式", "学習した方向の代わりにランダムな方向を使います。"),
-                options=("random_projection",), tasks=DR),
+                options=("random_projection",), tasks=DR,
+                labels={"random_projection": ("random projection", "ランダム射影")}),
             _hp("n_components", "int", 2,
                 ("Components", "How many random directions the baseline keeps."),
                 ("成分数", "ベースラインが残すランダムな方向の数。"),
@@ -605,7 +626,9 @@ ALGORITHMS: dict[str, AlgorithmSpec] = {spec.id: spec for spec in (
             _hp("weights", "select", "uniform",
                 ("Vote weights", "'distance' lets closer neighbours count more."),
                 ("投票の重み", "'distance' は近い行ほど重く数えます。"),
-                options=("uniform", "distance")),
+                options=("uniform", "distance"),
+                labels={"uniform": ("every neighbour alike", "すべての近傍を同じ重みに"),
+                        "distance": ("closer neighbours count more", "近い近傍ほど重く")}),
         ),
         factory=_knn),
     AlgorithmSpec(

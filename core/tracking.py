@@ -37,6 +37,7 @@ import math
 import os
 import queue
 import pickle
+import signal
 import socket
 import subprocess
 import sys
@@ -435,8 +436,8 @@ class _Writer:
                     [sys.executable, "-c", "from core.tracking import serve_child; serve_child()"],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                     env=env)
-            except OSError:   # no child, no harm: the writes stay in this process
-                log.exception("could not start the tracking child process")
+            except OSError as exc:   # no child, no harm: the writes stay in this process
+                log.debug("could not start the tracking child process: %s", exc)
             self._sent = 0
 
     def _send(self, op: _Op) -> bool:
@@ -731,6 +732,9 @@ def serve_child() -> None:
     """The child writer's main: apply the pickled ops on stdin, report on stdout at the end."""
     with contextlib.suppress(AttributeError, OSError):
         os.nice(10)   # the training comes first; the runs have until the end to be written
+    # Ctrl-C reaches the whole process group: the parent decides, and after it the child
+    # still writes the runs the parent closes as interrupted.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _mlflow_env_defaults()
     # The seconds this process exists to spend, before the parent needs them.
     import mlflow.entities  # noqa: F401

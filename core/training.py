@@ -347,9 +347,14 @@ def _timings(setup: TrainingSetup, pipeline: Pipeline, train_seconds: float,
 
 
 def _display_name(spec: AlgorithmSpec, params: dict[str, Any], key: str | None) -> dict[str, str]:
+    """The algorithm's name; a baseline's adds its strategy in plain words."""
     if not spec.is_baseline:
         return dict(spec.names)
-    return {lang: f"{name} — {params.get('strategy')}" for lang, name in spec.names.items()}
+    strategy = params.get("strategy")
+    hp = next((h for h in spec.hyperparameters if h.name == "strategy" and strategy in h.options),
+              None)
+    return {lang: f"{name} — {hp.option_label(strategy, lang) if hp else strategy}"
+            for lang, name in spec.names.items()}
 
 
 def train_candidates(setup: TrainingSetup, algorithm_ids: list[str],

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from core.catalog import AlgorithmSpec, HyperparameterSpec
-from ui.i18n import text_of, tr
+from ui.i18n import lang, text_of, tr
 from ui.state import DojoState, get_state
 from ui.widgets import drop, seed
 
@@ -41,6 +41,13 @@ def format_value(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _option_text(spec: HyperparameterSpec, option: Any) -> str:
+    """A select option in plain words with the library's value beside it, or the value."""
+    if option not in spec.option_labels:
+        return format_value(option)
+    return f"{spec.option_label(option, lang())} ({option})"
+
+
 def _number_widget(spec: HyperparameterSpec, key: str, label: str, help_text: str) -> Any:
     if spec.log and spec.low is not None and spec.high is not None:
         options = log_grid(spec, st.session_state[key])
@@ -64,7 +71,7 @@ def hyperparameter_widget(algorithm_id: str, spec: HyperparameterSpec, value: An
         return st.toggle(label, key=key, help=help_text)
     if spec.kind == "select":
         return st.selectbox(label, options=list(spec.options), key=key, help=help_text,
-                            format_func=format_value)
+                            format_func=lambda option: _option_text(spec, option))
     chosen = _number_widget(spec, key, label, help_text)
     return int(chosen) if spec.kind == "int" else _round_sig(float(chosen), 6)
 

@@ -31,6 +31,10 @@ def test_entry_is_complete_in_both_languages(spec: catalog.AlgorithmSpec) -> Non
             assert hp.coerce(hp.default_for(task)) == hp.default_for(task)
             if hp.kind in ("int", "float"):
                 assert hp.low <= hp.default_for(task) <= hp.high
+            # Plain words for options come in both languages and name real options.
+            assert set(hp.option_labels) <= set(hp.options)
+            for labels in hp.option_labels.values():
+                assert labels["en"].strip() and labels["ja"].strip()
 
 
 @pytest.mark.parametrize("spec", ALGORITHMS.values(), ids=list(ALGORITHMS))

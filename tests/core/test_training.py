@@ -58,6 +58,9 @@ def test_candidates_beat_the_baselines_and_best_is_picked() -> None:
     results = train_candidates(setup, ["logistic_regression", "lightgbm"])
     keys = [r.key for r in results]
     assert keys == ["baseline", "baseline:stratified", "logistic_regression", "lightgbm"]
+    # Baselines say how they guess in the user's words, not the library's strategy ids.
+    assert results[1].name == {"en": "Baseline (dummy) — random, in training proportions",
+                               "ja": "ベースライン(ダミー) — 学習データの割合でランダム"}
     best, base = best_candidate(results, "classification"), baseline_of(results)
     assert not best.is_baseline
     assert best.metrics["validation"]["f1_macro"] > base.metrics["validation"]["f1_macro"] + 0.2

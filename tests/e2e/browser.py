@@ -1,4 +1,5 @@
-"""Helpers for driving the app in Chromium: start a server, wait for reruns, find keyed widgets."""
+"""Helpers for driving the app in Chromium: start a server, wait for reruns, find keyed widgets,
+and the steps most tests share (upload, choose the target, train, download)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
+
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -111,3 +115,68 @@ def shoot(page, name: str, folder: Path = ARTIFACTS) -> Path:
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     return path
+
+
+# --- steps shared by the tests ---------------------------------------------------------------
+
+EXCEPTION = '[data-testid="stException"]'
+TRAIN_SECONDS = 180
+
+
+def nav_link(page, base_url: str, url_path: str):
+    href = f"{base_url}/" if url_path == "home" else f"{base_url}/{url_path}"
+    return page.locator(f'a[data-testid="stSidebarNavLink"][href="{href}"]')
+
+
+def go(page, base_url: str, url_path: str) -> None:
+    nav_link(page, base_url, url_path).click()
+    wait_idle(page)
+
+
+def no_exception(page) -> None:
+    count = page.locator(EXCEPTION).count()
+    assert count == 0, page.locator(EXCEPTION).first.inner_text()
+
+
+def upload_file(page, widget_key: str, path: Path) -> None:
+    key(page, widget_key).locator('input[type="file"]').set_input_files(str(path))
+    wait_idle(page)
+
+
+def train_and_wait(page) -> None:
+    key(page, "train_button").locator("button").click()
+    page.wait_for_selector(".st-key-leaderboard", timeout=TRAIN_SECONDS * 1000)
+    wait_idle(page)
+
+
+def download(page, widget_key: str, folder: Path) -> Path:
+    with page.expect_download() as info:
+        key(page, widget_key).locator("button").click()
+    target = folder / info.value.suggested_filename
+    info.value.save_as(str(target))
+    return target
+
+
+def run_predict_py(bundle: Path, rows: Path, folder: Path) -> pd.DataFrame:
+    """Unzip the bundle and run its predict.py on ``rows`` in a separate process."""
+    unpacked = folder / "bundle"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(unpacked)
+    done = subprocess.run([sys.executable, "predict.py", str(rows), "-o", "out.csv"],
+                          cwd=unpacked, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return pd.read_csv(unpacked / "out.csv")
+
+
+def upload_and_train(page, url: str, data: Path, target: str) -> None:
+    """From the landing page: upload ``data`` on the Data page, choose ``target``, train the
+    default candidates on the Train page and wait for the leaderboard."""
+    page.goto(url)
+    wait_idle(page)
+    go(page, url, "data")
+    upload_file(page, "data_upload", data)
+    choose(page, "target_column", target)
+    no_exception(page)
+    go(page, url, "train")
+    train_and_wait(page)
+    no_exception(page)

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tests.e2e.browser import key, shoot, wait_idle
-from tests.e2e.test_app import download, go, no_exception, run_predict_py, upload_file
+from tests.e2e.browser import (download, go, key, no_exception, run_predict_py, shoot, upload_file,
+                               wait_idle)
 
 
 def shops_frame(rows: int = 120, seed: int = 0) -> pd.DataFrame:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import tiny_frame
-from tests.e2e.browser import choose, key, shoot, wait_idle
-from tests.e2e.test_app import go, no_exception, train_and_wait, upload_file
+from tests.e2e.browser import (choose, go, key, no_exception, shoot, upload_and_train, wait_idle)
 
 
 def assert_tree_and_shap(page) -> None:
@@ -23,13 +22,7 @@ def test_inspect_shows_the_tree_and_shap(page, server, tmp_path: Path) -> None:
     url = server["url"]
     data = tmp_path / "customers.csv"
     tiny_frame(rows=120).to_csv(data, index=False)
-    page.goto(url)
-    wait_idle(page)
-    go(page, url, "data")
-    upload_file(page, "data_upload", data)
-    choose(page, "target_column", "label")
-    go(page, url, "train")
-    train_and_wait(page)
+    upload_and_train(page, url, data, "label")
     go(page, url, "inspect")
     for name in ("Decision tree", "LightGBM"):
         choose(page, "inspect_candidate", name)

@@ -5,21 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import tiny_frame
-from tests.e2e.browser import choose, key, shoot, wait_idle
-from tests.e2e.test_app import download, go, no_exception, train_and_wait, upload_file
+from tests.e2e.browser import download, go, key, no_exception, shoot, upload_and_train
 
 
 def test_the_report_downloads_as_html_naming_the_model(page, server, tmp_path: Path) -> None:
     url = server["url"]
     data = tmp_path / "customers.csv"
     tiny_frame(rows=100, seed=1).to_csv(data, index=False)
-    page.goto(url)
-    wait_idle(page)
-    go(page, url, "data")
-    upload_file(page, "data_upload", data)
-    choose(page, "target_column", "label")
-    go(page, url, "train")
-    train_and_wait(page)
+    upload_and_train(page, url, data, "label")
     go(page, url, "export")
     page.wait_for_selector(".st-key-report_download")
     no_exception(page)
