@@ -13,12 +13,14 @@ from ui.i18n import LANGUAGE_NAMES, tr
 from ui.nav import build_pages, render_progress
 from ui.requirements_card import render_sidebar_summary
 from ui.state import get_state
-from ui.widgets import seed
+from ui.widgets import resend_choices, seed
 
 st.set_page_config(page_title="Model Dojo", page_icon=":material/school:", layout="wide")
 
 state = get_state()
 seed("language", state.language, options=list(LANGUAGE_NAMES))
+if st.session_state["language"] != state.language:
+    resend_choices(keep=("language",))   # select boxes redraw their choice in the new language
 state.language = st.session_state["language"]   # the user's latest pick, before any text is drawn
 
 navigation = st.navigation(build_pages())

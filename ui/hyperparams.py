@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from core.catalog import AlgorithmSpec, HyperparameterSpec
-from ui.i18n import lang, text_of, tr
+from ui.i18n import labels_for, lang, text_of, tr
 from ui.state import DojoState, get_state
 from ui.widgets import drop, seed
 
@@ -71,7 +71,8 @@ def hyperparameter_widget(algorithm_id: str, spec: HyperparameterSpec, value: An
         return st.toggle(label, key=key, help=help_text)
     if spec.kind == "select":
         return st.selectbox(label, options=list(spec.options), key=key, help=help_text,
-                            format_func=lambda option: _option_text(spec, option))
+                            format_func=labels_for(spec.options,
+                                                   lambda option: _option_text(spec, option)))
     chosen = _number_widget(spec, key, label, help_text)
     return int(chosen) if spec.kind == "int" else _round_sig(float(chosen), 6)
 

@@ -29,6 +29,24 @@ def drop(*keys: str) -> None:
         st.session_state.pop(key, None)
 
 
+def resend_choices(keep: Sequence[str] = ()) -> None:
+    """Set every plain widget value again, so the browser redraws it (a language change).
+
+    A select box's browser side holds the *text* of its choice: after the options'
+    labels change language, it keeps showing the old text until its value is set from
+    the script. Bools are left alone (buttons cannot be set), and so are uploads, tables
+    and objects; values are set to themselves, so no choice changes.
+    """
+    plain = (str, int, float)
+    for key in list(st.session_state.keys()):
+        if key in keep:
+            continue
+        value = st.session_state[key]
+        is_list = isinstance(value, list) and all(isinstance(v, plain) for v in value)
+        if (isinstance(value, plain) and not isinstance(value, bool)) or (is_list and value):
+            st.session_state[key] = value
+
+
 class _Missing:
     pass
 

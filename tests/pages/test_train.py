@@ -71,6 +71,23 @@ def test_hyperparameter_widgets_come_from_the_catalog_and_reset(app: AppTest) ->
     assert state(app).params["decision_tree"]["max_depth"] == 6
 
 
+def test_a_language_switch_redraws_choices_in_the_new_language_and_keeps_them(
+        app: AppTest) -> None:
+    load_sample(app, "iris")
+    train(app, ["decision_tree", "knn"])
+    app.selectbox(key="hp.knn.weights").set_value("distance").run()
+    app.selectbox(key="selected_candidate").set_value("knn").run()
+    app.sidebar.selectbox(key="language").set_value("ja").run()
+    assert not app.exception
+    weights, chosen = app.selectbox(key="hp.knn.weights"), app.selectbox(key="selected_candidate")
+    # The browser keeps showing a select's old text unless the script sets its value again.
+    assert weights.proto.set_value and chosen.proto.set_value
+    assert weights.value == "distance" and chosen.value == "knn"
+    assert weights.proto.options[weights.index] == "近い近傍ほど重く (distance)"
+    assert chosen.proto.options[chosen.index] == "k 近傍法"
+    assert state(app).params["knn"]["weights"] == "distance"
+
+
 def test_changed_hyperparameters_reach_the_training(app: AppTest) -> None:
     load_sample(app, "iris")
     open_page(app, "train")
