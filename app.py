@@ -20,7 +20,9 @@ st.set_page_config(page_title="Model Dojo", page_icon=":material/school:", layou
 state = get_state()
 seed("language", state.language, options=list(LANGUAGE_NAMES))
 if st.session_state["language"] != state.language:
-    resend_choices(keep=("language",))   # select boxes redraw their choice in the new language
+    # Select boxes redraw their choice in the new language; the what-if form holds the
+    # user's data values, which a language does not change.
+    resend_choices(skip_prefixes=("language", "whatif."))
 state.language = st.session_state["language"]   # the user's latest pick, before any text is drawn
 
 navigation = st.navigation(build_pages())

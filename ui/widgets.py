@@ -29,21 +29,21 @@ def drop(*keys: str) -> None:
         st.session_state.pop(key, None)
 
 
-def resend_choices(keep: Sequence[str] = ()) -> None:
-    """Set every plain widget value again, so the browser redraws it (a language change).
+def resend_choices(skip_prefixes: Sequence[str] = ()) -> None:
+    """Set every choice again, so the browser redraws it (after a language change).
 
     A select box's browser side holds the *text* of its choice: after the options'
     labels change language, it keeps showing the old text until its value is set from
-    the script. Bools are left alone (buttons cannot be set), and so are uploads, tables
-    and objects; values are set to themselves, so no choice changes.
+    the script. Choices here are text ids or lists of them (select boxes, multiselects,
+    radios); numbers, bools (buttons cannot be set), uploads and tables are left alone,
+    and so are keys starting with ``skip_prefixes``. Each value is set to itself.
     """
-    plain = (str, int, float)
     for key in list(st.session_state.keys()):
-        if key in keep:
+        if str(key).startswith(tuple(skip_prefixes)):
             continue
         value = st.session_state[key]
-        is_list = isinstance(value, list) and all(isinstance(v, plain) for v in value)
-        if (isinstance(value, plain) and not isinstance(value, bool)) or (is_list and value):
+        is_list = isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+        if isinstance(value, str) or is_list:
             st.session_state[key] = value
 
 
