@@ -331,6 +331,7 @@ def cmd_train(args: argparse.Namespace, lang: str) -> int:
 
 
 def _train_and_check(args: argparse.Namespace, lang: str) -> int:
+    """``train`` itself; the caller owns the experiment store's child process."""
     params, algorithms, card = _train_inputs(args)
     from core import tracking
     loaded = load_data(args.data)
