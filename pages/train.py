@@ -97,8 +97,11 @@ def render_leaderboard(state: DojoState) -> None:
                 else "app.train.leaderboard_help_lower")
     st.caption(tr(help_key, metric=metric_name(metric)))
     render_metric_hint(task)
+    table = table.drop(columns=["key"], errors="ignore")
+    # The candidate's name stays whole and in view while the metrics scroll sideways.
+    name = st.column_config.TextColumn(width="large", pinned=True)
     with st.container(key="leaderboard"):
-        st.dataframe(table.drop(columns=["key"], errors="ignore"), hide_index=True)
+        st.dataframe(table, hide_index=True, column_config={table.columns[0]: name})
     for result in state.results:
         if not result.ok:
             st.warning(tr("app.train.failed_candidate", name=text_of(result.name),
