@@ -180,3 +180,19 @@ def upload_and_train(page, url: str, data: Path, target: str) -> None:
     go(page, url, "train")
     train_and_wait(page)
     no_exception(page)
+
+
+def app_and_bundle_predictions(page, url: str, data: Path, folder: Path
+                               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Download the Export page's bundle, then predict ``data`` on the Predict page and with
+    the bundle's own predict.py; returns (the app's predictions, the bundle's)."""
+    go(page, url, "export")
+    page.wait_for_selector(".st-key-bundle_download")
+    no_exception(page)
+    bundle = download(page, "bundle_download", folder)
+    assert zipfile.is_zipfile(bundle)
+    go(page, url, "predict")
+    upload_file(page, "predict_upload", data)
+    no_exception(page)
+    from_app = pd.read_csv(download(page, "predictions_download", folder), encoding="utf-8-sig")
+    return from_app, run_predict_py(bundle, data, folder)

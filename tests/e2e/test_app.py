@@ -3,15 +3,13 @@ both languages without an exception."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
-import pandas as pd
-
 from tests.conftest import tiny_frame
-from tests.e2e.browser import (choose, download, go, key, no_exception, run_predict_py, shoot,
-                                train_and_wait, upload_and_train, upload_file, wait_idle)
+from tests.e2e.browser import (app_and_bundle_predictions, choose, go, key, no_exception, shoot,
+                               train_and_wait, upload_and_train, upload_file, wait_idle)
 from ui.nav import available_pages
+
 
 def test_upload_to_downloaded_bundle_then_predict_py(page, server, tmp_path: Path) -> None:
     url = server["url"]
@@ -19,15 +17,7 @@ def test_upload_to_downloaded_bundle_then_predict_py(page, server, tmp_path: Pat
     tiny_frame(rows=120).to_csv(data, index=False)
     upload_and_train(page, url, data, "label")
     shoot(page, "flow-train-leaderboard")
-    go(page, url, "export")
-    page.wait_for_selector(".st-key-bundle_download")
-    bundle = download(page, "bundle_download", tmp_path)
-    assert zipfile.is_zipfile(bundle)
-    go(page, url, "predict")
-    upload_file(page, "predict_upload", data)
-    no_exception(page)
-    from_app = pd.read_csv(download(page, "predictions_download", tmp_path), encoding="utf-8-sig")
-    from_bundle = run_predict_py(bundle, data, tmp_path)
+    from_app, from_bundle = app_and_bundle_predictions(page, url, data, tmp_path)
     assert len(from_bundle) == len(from_app) == 120
     assert list(from_bundle["prediction"]) == list(from_app["prediction"])
     assert set(from_bundle["prediction"]) <= {"yes", "no"}

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tests.e2e.browser import (download, go, key, no_exception, run_predict_py, shoot, upload_file,
-                               wait_idle)
+from tests.e2e.browser import (app_and_bundle_predictions, go, key, no_exception, shoot,
+                               upload_file, wait_idle)
 
 
 def shops_frame(rows: int = 120, seed: int = 0) -> pd.DataFrame:
@@ -48,15 +48,7 @@ def test_no_target_clustering_to_a_bundle_that_assigns_the_same_groups(
     assert key(page, "leaderboard").locator('[data-testid="stDataFrame"]').is_visible()
     shoot(page, "clustering-train")
     page.wait_for_selector(".st-key-projection_chart .js-plotly-plot")
-    go(page, url, "export")
-    page.wait_for_selector(".st-key-bundle_download")
-    no_exception(page)
-    bundle = download(page, "bundle_download", tmp_path)
-    go(page, url, "predict")
-    upload_file(page, "predict_upload", data)
-    no_exception(page)
-    from_app = pd.read_csv(download(page, "predictions_download", tmp_path), encoding="utf-8-sig")
-    from_bundle = run_predict_py(bundle, data, tmp_path)
+    from_app, from_bundle = app_and_bundle_predictions(page, url, data, tmp_path)
     assert len(from_bundle) == len(from_app) == 120
     assert list(from_bundle["prediction"]) == list(from_app["prediction"])
     assert from_bundle["prediction"].nunique() == 3, "three groups, as in the data"

@@ -50,3 +50,17 @@ def app() -> AppTest:
 
 # Every page test that trains records runs: one MLflow store for the session (see store.py).
 from tests.pages.store import recorded_runs, shared_store  # noqa: E402,F401  (fixtures)
+
+
+@pytest.fixture
+def noisy_csv(tmp_path: Path) -> Path:
+    """A small binary table no model separates perfectly, so the costs move the threshold."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    x1, x2 = rng.normal(size=160), rng.normal(size=160)
+    label = np.where(x1 + 0.3 * x2 + rng.normal(scale=0.9, size=160) > 0.4, "yes", "no")
+    path = tmp_path / "churn.csv"
+    pd.DataFrame({"x1": x1.round(3), "x2": x2.round(3), "label": label}).to_csv(path, index=False)
+    return path

@@ -83,17 +83,6 @@ CARD = {"problem_type": "classification", "explanation": "global",
         "accuracy": {"metric": "recall", "target": 0.5}}
 
 
-@pytest.fixture
-def noisy_csv(tmp_path: Path) -> Path:
-    """A small binary table no model separates perfectly, so the costs move the threshold."""
-    rng = np.random.default_rng(3)
-    x1, x2 = rng.normal(size=160), rng.normal(size=160)
-    label = np.where(x1 + 0.3 * x2 + rng.normal(scale=0.9, size=160) > 0.4, "yes", "no")
-    path = tmp_path / "churn.csv"
-    pd.DataFrame({"x1": x1.round(3), "x2": x2.round(3), "label": label}).to_csv(path, index=False)
-    return path
-
-
 def bundles_in(home: Path) -> list[Path]:
     return sorted((home / "bundles").glob("*.zip"))
 

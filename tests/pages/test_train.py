@@ -274,20 +274,6 @@ RULES_CARD = {"problem_type": "classification", "explanation": "rules",
               "accuracy": {"metric": "accuracy", "target": 0.5}}
 
 
-@pytest.fixture
-def noisy_csv(tmp_path: Path) -> Path:
-    """A small binary table no model separates perfectly, so the costs move the threshold."""
-    import numpy as np
-    import pandas as pd
-
-    rng = np.random.default_rng(3)
-    x1, x2 = rng.normal(size=160), rng.normal(size=160)
-    label = np.where(x1 + 0.3 * x2 + rng.normal(scale=0.9, size=160) > 0.4, "yes", "no")
-    path = tmp_path / "churn.csv"
-    pd.DataFrame({"x1": x1.round(3), "x2": x2.round(3), "label": label}).to_csv(path, index=False)
-    return path
-
-
 def train_binary(at: AppTest, path: Path, algorithms: list[str]) -> AppTest:
     open_page(at, "data")
     upload(at, path)
