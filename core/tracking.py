@@ -717,8 +717,9 @@ def record_in_child() -> None:
     """Write this process's runs from a child process (the command line).
 
     The child imports MLflow at once, beside the caller's own imports and data loading, on
-    the core they leave idle, then waits: the runs reach it only as the candidates finish,
-    so the training never shares its cores with MLflow. :func:`flush` ends the child.
+    the core they leave idle; then it writes each run as it arrives, at low priority, so
+    the training never waits for MLflow nor shares its cores with it. :func:`flush` ends
+    the child; without it, every write is applied in this process as before.
     """
     _WRITER.use_child()
 
