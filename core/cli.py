@@ -344,6 +344,7 @@ def _train_and_check(args: argparse.Namespace, lang: str) -> int:
                                    seed=args.seed, n_jobs=args.threads)
     ids = algorithms or default_algorithms(setup.task)
     results = _train(setup, ids, params, card)
+    setup.forget("train")   # the largest part is not needed again: the check's process needs room
     metric = _card_metric(card, results)
     best = (training.best_candidate(results, setup.task, metric) if metric else None) \
         or pick_best(results, setup.task)

@@ -60,6 +60,10 @@ class TrainingSetup:
             self._parts[name] = (subset[self.features], y)
         return self._parts[name]
 
+    def forget(self, name: str) -> None:
+        """Drop one cached part to free its memory; :meth:`part` copies it again if asked."""
+        self._parts.pop(name, None)
+
 
 @dataclass
 class CandidateResult:

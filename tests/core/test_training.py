@@ -85,6 +85,15 @@ def test_test_part_is_scored_only_on_request() -> None:
     assert result.metrics["test"]["rmse"] > 0
 
 
+def test_parts_are_copied_once_and_can_be_forgotten() -> None:
+    setup = prepare_setup(loaded(make_regression_frame()), "price")
+    X, y = setup.part("train")
+    assert setup.part("train")[0] is X           # cached: every candidate reuses one copy
+    setup.forget("train")
+    again, y_again = setup.part("train")
+    assert again is not X and again.equals(X) and y_again.equals(y)
+
+
 def test_failures_are_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     setup = prepare_setup(loaded(make_regression_frame()), "price")
     import core.training as training
