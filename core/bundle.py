@@ -122,24 +122,25 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def _modules_used(pipeline: Any) -> set[str]:
-    """Top-level packages of every object inside the pipeline (its nested estimators)."""
+def _object_modules(pipeline: Any) -> set[str]:
+    """The module of every object inside the pipeline (its nested estimators included)."""
     objects = [pipeline]
     get_params = getattr(pipeline, "get_params", None)
     if callable(get_params):
         objects += list(get_params(deep=True).values())
-    return {type(obj).__module__.split(".")[0] for obj in objects}
+    return {type(obj).__module__ for obj in objects}
+
+
+def _modules_used(pipeline: Any) -> set[str]:
+    """Top-level packages of every object inside the pipeline (its nested estimators)."""
+    return {module.split(".")[0] for module in _object_modules(pipeline)}
 
 
 def modules_to_preload(pipeline: Any) -> list[str]:
     """The modules a clean process needs to run ``predict.py`` with ``pipeline``: what
     predict.py imports, and the module of every object inside the pipeline."""
-    objects = [pipeline]
-    get_params = getattr(pipeline, "get_params", None)
-    if callable(get_params):
-        objects += list(get_params(deep=True).values())
-    modules = {type(obj).__module__ for obj in objects}
-    return sorted({"numpy", "pandas", "joblib"} | {m for m in modules if m != "builtins"})
+    modules = _object_modules(pipeline) - {"builtins"}
+    return sorted({"numpy", "pandas", "joblib"} | modules)
 
 
 def library_versions(pipeline: Any, library: str | None = None) -> dict[str, str]:
