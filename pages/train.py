@@ -199,19 +199,14 @@ def render_cost_inputs(state: DojoState, positive: str) -> None:
         value = costs.get(name)
         seed(widget, float(value) if isinstance(value, (int, float)) else None)
     currency = f" ({costs['currency']})" if costs.get("currency") else ""
-    left, right = st.columns(2)
-    with left:
-        st.number_input(tr("app.threshold.cost_fp", positive=positive) + currency,
-                        min_value=0.0, value=None, key=COST_WIDGETS["false_positive"],
-                        placeholder=tr("app.threshold.cost_placeholder"),
-                        help=tr("app.threshold.cost_fp_help", positive=positive),
-                        on_change=costs_changed)
-    with right:
-        st.number_input(tr("app.threshold.cost_fn", positive=positive) + currency,
-                        min_value=0.0, value=None, key=COST_WIDGETS["false_negative"],
-                        placeholder=tr("app.threshold.cost_placeholder"),
-                        help=tr("app.threshold.cost_fn_help", positive=positive),
-                        on_change=costs_changed)
+    mistakes = (("false_positive", "fp"), ("false_negative", "fn"))
+    for column, (name, short) in zip(st.columns(2), mistakes):
+        with column:
+            st.number_input(tr(f"app.threshold.cost_{short}", positive=positive) + currency,
+                            min_value=0.0, value=None, key=COST_WIDGETS[name],
+                            placeholder=tr("app.threshold.cost_placeholder"),
+                            help=tr(f"app.threshold.cost_{short}_help", positive=positive),
+                            on_change=costs_changed)
 
 
 def render_threshold_check(value: dict[str, Any]) -> None:
